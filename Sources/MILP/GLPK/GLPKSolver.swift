@@ -1,0 +1,255 @@
+internal import CGLPK
+internal import CGLPKGuard
+
+/// Solves ``LinearProgram`` values with GLPK (the only code that talks to GLPK).
+///
+/// Every call is synchronous and self-contained: it creates, solves and deletes its `glp_prob`
+/// on the calling thread. Terminal output is off and routed to `options.log`. Models are
+/// validated before GLPK sees them; a fatal GLPK error that validation missed is caught by the
+/// setjmp guard and thrown as ``MILPError/solverFault(_:)``.
+public enum GLPKSolver {
+    /// The linked GLPK version, e.g. "5.0".
+    public static var version: String { String(cString: glp_version()) }
+
+    public static func solve(_ program: LinearProgram, options: MILPOptions = MILPOptions()) throws(MILPError) -> MILPResult {
+        try program.validate()
+        try options.validate()
+        let start = ContinuousClock.now
+        let deadline = options.timeLimit.map { start + $0 }
+        let logBox = LogBox(sink: options.log)
+        glp_term_out(GLP_OFF)
+        glp_term_hook(
+            { info, text in
+                guard let info, let text else { return 1 }
+                Unmanaged<LogBox>.fromOpaque(info).takeUnretainedValue().append(String(cString: text))
+                return 1  // swallow: nothing reaches the terminal
+            }, Unmanaged.passUnretained(logBox).toOpaque())
+        defer {
+            glp_term_hook(nil, nil)
+            logBox.flush()
+        }
+        let problem = GLPKProblem()
+        try problem.load(program)
+        guard let P = problem.handle else { throw .solverFault("GLPK problem creation failed") }
+
+        // Root LP by the simplex method (also the only step for a pure LP).
+        var smcp = glp_smcp()
+        glp_init_smcp(&smcp)
+        smcp.msg_lev = GLP_MSG_OFF
+        smcp.presolve = GLP_OFF
+        if let limit = options.timeLimit { smcp.tm_lim = milliseconds(limit) }
+        var failed: Int32 = 0
+        let lpCode = tglp_guarded_simplex(P, &smcp, &failed)
+        if failed != 0 {
+            problem.invalidateAfterFault()
+            throw .solverFault("glp_simplex raised a fatal error: \(logBox.lastLines)")
+        }
+        let elapsed = { () -> Double in
+            let d = ContinuousClock.now - start
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        let lpStatus = glp_get_status(P)
+        if lpCode == GLP_ETMLIM || (lpCode != 0 && lpStatus != GLP_OPT) {
+            return MILPResult(status: .noSolution, objective: nil, bound: nil, values: nil, nodes: 0, seconds: elapsed(),
+                              warmStartUsed: false, rawStatus: "root LP stopped: \(simplexCodeName(lpCode))")
+        }
+        if lpStatus == GLP_NOFEAS || glp_get_prim_stat(P) == GLP_NOFEAS {
+            return MILPResult(status: .infeasible, objective: nil, bound: nil, values: nil, nodes: 0, seconds: elapsed(),
+                              warmStartUsed: false, rawStatus: "LP relaxation infeasible")
+        }
+        if lpStatus == GLP_UNBND || glp_get_dual_stat(P) == GLP_NOFEAS {
+            return MILPResult(status: .unbounded, objective: nil, bound: nil, values: nil, nodes: 0, seconds: elapsed(),
+                              warmStartUsed: false, rawStatus: "LP relaxation unbounded")
+        }
+        let rootBound = glp_get_obj_val(P)
+        let n = program.variableCount
+        if !program.hasIntegers {
+            let values = (1...n).map { glp_get_col_prim(P, Int32($0)) }
+            return MILPResult(status: .optimal, objective: rootBound, bound: rootBound, values: values, nodes: 0,
+                              seconds: elapsed(), warmStartUsed: false, rawStatus: "LP optimal")
+        }
+
+        // Branch and bound with our callback: deadline, bound/gap tracking, warm start.
+        var warmStart: [Double]?
+        if let x = options.warmStart {
+            if x.count == n, program.maximumViolation(of: x).amount <= 1e-6 {
+                warmStart = [0] + x.map { v in v }  // 1-based for GLPK
+                for (j, variable) in program.variables.enumerated() where variable.kind != .continuous {
+                    warmStart![j + 1] = x[j].rounded()
+                }
+            } else {
+                logBox.append("warm start ignored: \(x.count == n ? program.maximumViolation(of: x).what + " violated" : "wrong length")\n")
+            }
+        }
+        let state = CallbackState(deadline: deadline, warmStart: warmStart, minimize: program.sense == .minimize)
+        state.bound = rootBound
+        var iocp = glp_iocp()
+        glp_init_iocp(&iocp)
+        iocp.msg_lev = GLP_MSG_OFF
+        iocp.presolve = GLP_OFF  // the tree then works on P itself, so injected vectors line up
+        iocp.mip_gap = options.relativeGap
+        if let limit = options.timeLimit {
+            // Backstop only: the callback enforces the real deadline between nodes.
+            iocp.tm_lim = milliseconds(limit * 1.5 + .seconds(1))
+        }
+        iocp.cb_func = { tree, info in
+            guard let tree, let info else { return }
+            Unmanaged<CallbackState>.fromOpaque(info).takeUnretainedValue().handle(tree)
+        }
+        let retained = Unmanaged.passRetained(state)
+        iocp.cb_info = retained.toOpaque()
+        let code = tglp_guarded_intopt(P, &iocp, &failed)
+        retained.release()
+        if failed != 0 {
+            problem.invalidateAfterFault()
+            throw .solverFault("glp_intopt raised a fatal error: \(logBox.lastLines)")
+        }
+        let mipStatus = glp_mip_status(P)
+        var result = MILPResult(status: .noSolution, objective: nil, bound: state.bound, values: nil, nodes: state.nodes,
+                                seconds: elapsed(), warmStartUsed: state.warmStartAccepted,
+                                rawStatus: "\(intoptCodeName(code)), solution \(statusName(mipStatus))")
+        if mipStatus == GLP_OPT || mipStatus == GLP_FEAS {
+            result.objective = glp_mip_obj_val(P)
+            result.values = (1...n).map { glp_mip_col_val(P, Int32($0)) }
+        }
+        switch (code, mipStatus) {
+        case (0, GLP_OPT):
+            result.status = .optimal
+            result.bound = result.objective
+        case (0, GLP_NOFEAS), (GLP_ENOPFS, _):
+            result.status = .infeasible
+            result.bound = nil
+        case (GLP_ENODFS, _):
+            result.status = .unbounded
+        case (GLP_EMIPGAP, GLP_FEAS), (GLP_EMIPGAP, GLP_OPT):
+            result.status = .optimal
+        case (GLP_ETMLIM, GLP_FEAS), (GLP_ESTOP, GLP_FEAS), (0, GLP_FEAS):
+            result.status = .feasible
+        case (GLP_ETMLIM, _), (GLP_ESTOP, _):
+            result.status = .noSolution
+        default:
+            throw .solverFault("glp_intopt ended with \(intoptCodeName(code)), solution \(statusName(mipStatus))")
+        }
+        if let objective = result.objective, let bound = result.bound, result.status == .feasible {
+            // The tree's bound can pass the incumbent only through rounding.
+            result.bound = program.sense == .minimize ? min(bound, objective) : max(bound, objective)
+        }
+        return result
+    }
+
+    /// Writes the program in CPLEX LP (`.lp`) or fixed MPS (`.mps`) format for other solvers.
+    public static func write(_ program: LinearProgram, to path: String) throws(MILPError) {
+        try program.validate()
+        glp_term_out(GLP_OFF)
+        let problem = GLPKProblem()
+        try problem.load(program)
+        guard let P = problem.handle else { throw .solverFault("GLPK problem creation failed") }
+        var failed: Int32 = 0
+        let code = path.hasSuffix(".mps")
+            ? tglp_guarded_write_mps(P, path, &failed)
+            : tglp_guarded_write_lp(P, path, &failed)
+        if failed != 0 {
+            problem.invalidateAfterFault()
+            throw .solverFault("GLPK failed while writing \(path)")
+        }
+        if code != 0 { throw .solverFault("cannot write \(path)") }
+    }
+
+    static func milliseconds(_ d: Duration) -> Int32 {
+        let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) * 1e-15
+        return Int32(min(max(ms.rounded(.up), 1), Double(Int32.max)))
+    }
+}
+
+/// Shared with the C callback through `cb_info`; used only on the solving thread.
+final class CallbackState {
+    let deadline: ContinuousClock.Instant?
+    let warmStart: [Double]?
+    let minimize: Bool
+    var bound: Double?
+    var nodes = 0
+    var warmStartTried = false
+    var warmStartAccepted = false
+
+    init(deadline: ContinuousClock.Instant?, warmStart: [Double]?, minimize: Bool) {
+        self.deadline = deadline
+        self.warmStart = warmStart
+        self.minimize = minimize
+    }
+
+    func handle(_ tree: OpaquePointer) {
+        let best = glp_ios_best_node(tree)
+        if best != 0 {
+            let b = glp_ios_node_bound(tree, best)
+            if b.isFinite {
+                // Node bounds only tighten; keep the strongest seen (the root LP is the start).
+                if let old = bound { bound = minimize ? max(old, b) : min(old, b) } else { bound = b }
+            }
+        }
+        var active: Int32 = 0, current: Int32 = 0, total: Int32 = 0
+        glp_ios_tree_size(tree, &active, &current, &total)
+        nodes = Int(total)
+        if glp_ios_reason(tree) == GLP_IHEUR, !warmStartTried, let x = warmStart {
+            warmStartTried = true
+            warmStartAccepted = x.withUnsafeBufferPointer { glp_ios_heur_sol(tree, $0.baseAddress!) } == 0
+        }
+        if let deadline, ContinuousClock.now >= deadline {
+            glp_ios_terminate(tree)
+        }
+    }
+}
+
+/// Collects GLPK's output lines and forwards them to the caller's log.
+final class LogBox {
+    let sink: (@Sendable (String) -> Void)?
+    private var pending = ""
+    private(set) var recent: [String] = []
+
+    init(sink: (@Sendable (String) -> Void)?) { self.sink = sink }
+
+    func append(_ text: String) {
+        pending += text
+        while let newline = pending.firstIndex(of: "\n") {
+            let line = String(pending[..<newline])
+            pending.removeSubrange(...newline)
+            recent.append(line)
+            if recent.count > 8 { recent.removeFirst() }
+            sink?(line)
+        }
+    }
+
+    func flush() {
+        if !pending.isEmpty { append("\n") }
+    }
+
+    var lastLines: String { recent.joined(separator: " / ") }
+}
+
+func intoptCodeName(_ code: Int32) -> String {
+    switch code {
+    case 0: return "solved"
+    case GLP_EBOUND: return "invalid bounds (GLP_EBOUND)"
+    case GLP_EROOT: return "root LP optimum not provided (GLP_EROOT)"
+    case GLP_ENOPFS: return "no primal feasible solution (GLP_ENOPFS)"
+    case GLP_ENODFS: return "no dual feasible solution (GLP_ENODFS)"
+    case GLP_EFAIL: return "solver failure (GLP_EFAIL)"
+    case GLP_EMIPGAP: return "relative gap reached (GLP_EMIPGAP)"
+    case GLP_ETMLIM: return "time limit (GLP_ETMLIM)"
+    case GLP_ESTOP: return "stopped by deadline (GLP_ESTOP)"
+    default: return "code \(code)"
+    }
+}
+
+func simplexCodeName(_ code: Int32) -> String { intoptCodeName(code) }
+
+func statusName(_ status: Int32) -> String {
+    switch status {
+    case GLP_UNDEF: return "undefined"
+    case GLP_FEAS: return "feasible"
+    case GLP_INFEAS: return "infeasible"
+    case GLP_NOFEAS: return "no feasible solution"
+    case GLP_OPT: return "optimal"
+    case GLP_UNBND: return "unbounded"
+    default: return "status \(status)"
+    }
+}

@@ -1,0 +1,63 @@
+/// Why a MILP solve stopped (kept apart from whether a solution is held).
+public enum MILPStatus: String, Sendable, Codable {
+    /// Proven optimal within the configured relative gap.
+    case optimal
+    /// A feasible solution is held, but a limit stopped the search before optimality was proven.
+    case feasible
+    /// Proven infeasible.
+    case infeasible
+    /// The relaxation or the problem is unbounded.
+    case unbounded
+    /// A limit stopped the search before any feasible solution was found.
+    case noSolution = "no-solution"
+}
+
+/// Options of one MILP solve.
+public struct MILPOptions: Sendable {
+    /// Wall-clock limit, enforced between nodes in the branch-and-bound callback (GLPK's own
+    /// limit overshoots by a node LP) and inside the root LP by GLPK's limit.
+    public var timeLimit: Duration?
+    /// Stop when (incumbent − bound)/|incumbent| ≤ this. Range 0…1.
+    public var relativeGap: Double = 1e-6
+    /// GLPK's MIP presolver. Ignored (forced off) when a warm start is given.
+    public var presolve = false
+    /// A feasible solution to start from (one value per variable); checked before use and
+    /// dropped when it violates any row by more than 1e-6.
+    public var warmStart: [Double]?
+    /// Receives the solver's log lines; nil discards them.
+    public var log: (@Sendable (String) -> Void)?
+
+    public init() {}
+
+    func validate() throws(MILPError) {
+        guard relativeGap.isFinite, relativeGap >= 0, relativeGap <= 1 else {
+            throw .invalidOptions("relative gap \(relativeGap) must lie in 0…1")
+        }
+        if let t = timeLimit, t <= .zero { throw .invalidOptions("time limit \(t) must be positive") }
+    }
+}
+
+/// What a MILP solve produced.
+public struct MILPResult: Sendable {
+    public var status: MILPStatus
+    /// Objective of the held solution (nil without one).
+    public var objective: Double?
+    /// Best proven bound (for minimization, a lower bound); nil when none was established.
+    public var bound: Double?
+    /// Variable values of the held solution.
+    public var values: [Double]?
+    /// Branch-and-bound nodes explored.
+    public var nodes: Int
+    public var seconds: Double
+    /// Whether the warm start was accepted as the first incumbent.
+    public var warmStartUsed: Bool
+    /// The backend's own words for how it ended.
+    public var rawStatus: String
+
+    /// `(objective − bound) / |objective|` for minimization, or nil.
+    public var gap: Double? {
+        guard let objective, let bound else { return nil }
+        if objective == bound { return 0 }
+        return abs(objective - bound) / max(abs(objective), 1e-12)
+    }
+}

@@ -1,0 +1,99 @@
+/// Whether coordinates are planar or geographic.
+public enum CoordinateSystem: String, Sendable, Codable {
+    /// `x`, `y` in arbitrary planar units.
+    case planar
+    /// `x` = longitude, `y` = latitude, in degrees.
+    case geographic
+}
+
+/// A named numeric attribute of every unit (workload, potential, population, demand, ...).
+public struct Measure: Sendable, Hashable {
+    public var name: String
+    /// One finite value per unit, in unit-index order.
+    public var values: [Double]
+    /// Σ values.
+    public var total: Double { values.reduce(0, +) }
+
+    public init(name: String, values: [Double]) {
+        self.name = name
+        self.values = values
+    }
+}
+
+/// The units of a design problem (accounts, ZIP areas, counties), in dense index order.
+///
+/// External ids are strings and appear only here and at the I/O edge; everything else
+/// works with the dense index `0..<count` (the position in the input file).
+/// Invariant: every per-unit array has `count` elements and ids are unique.
+public struct UnitTable: Sendable {
+    public private(set) var ids: [String]
+    public var coordinateSystem: CoordinateSystem
+    /// Planar x, or longitude in degrees. Empty when the problem has no coordinates (matrix only).
+    public var x: [Double]
+    /// Planar y, or latitude in degrees. Empty when the problem has no coordinates.
+    public var y: [Double]
+    public var measures: [Measure]
+    /// Optional visit weight per unit: travel counts `weight × distance`. nil means 1 for every unit.
+    public var weights: [Double]?
+    /// Optional segment per unit (for rep skills). Empty string = no segment.
+    public var segments: [String]?
+    /// Optional label of the unit's territory in today's plan. Empty string = none.
+    public var currentTerritory: [String]?
+    /// Optional lock per unit: a locked unit must stay in its `currentTerritory`.
+    public var locked: [Bool]?
+    private var indexByID: [String: Int]
+
+    public var count: Int { ids.count }
+    public var hasCoordinates: Bool { !x.isEmpty }
+
+    /// Creates a table; throws when ids repeat or per-unit arrays have the wrong length.
+    public init(
+        ids: [String], coordinateSystem: CoordinateSystem = .planar, x: [Double] = [], y: [Double] = [],
+        measures: [Measure] = [], weights: [Double]? = nil, segments: [String]? = nil,
+        currentTerritory: [String]? = nil, locked: [Bool]? = nil
+    ) throws(InputError) {
+        var index = [String: Int](minimumCapacity: ids.count)
+        for (i, id) in ids.enumerated() {
+            if let first = index.updateValue(i, forKey: id) {
+                throw InputError("duplicate unit id \"\(id)\" (units \(first + 1) and \(i + 1))")
+            }
+        }
+        let n = ids.count
+        guard x.count == y.count, x.isEmpty || x.count == n else {
+            throw InputError("coordinates given for \(x.count) of \(n) units")
+        }
+        for m in measures where m.values.count != n {
+            throw InputError("measure \"\(m.name)\" has \(m.values.count) values for \(n) units")
+        }
+        if let w = weights, w.count != n { throw InputError("weights given for \(w.count) of \(n) units") }
+        if let s = segments, s.count != n { throw InputError("segments given for \(s.count) of \(n) units") }
+        if let t = currentTerritory, t.count != n {
+            throw InputError("current territory given for \(t.count) of \(n) units")
+        }
+        if let l = locked, l.count != n { throw InputError("locks given for \(l.count) of \(n) units") }
+        self.ids = ids
+        self.coordinateSystem = coordinateSystem
+        self.x = x
+        self.y = y
+        self.measures = measures
+        self.weights = weights
+        self.segments = segments
+        self.currentTerritory = currentTerritory
+        self.locked = locked
+        self.indexByID = index
+    }
+
+    /// The dense index of the unit with external id `id`, or nil.
+    public func index(of id: String) -> Int? { indexByID[id] }
+
+    /// The index of the measure named `name`, or nil.
+    public func measureIndex(named name: String) -> Int? {
+        measures.firstIndex { $0.name == name }
+    }
+
+    /// The point of unit `i` (requires coordinates).
+    @inlinable public func point(_ i: Int) -> Point { Point(x: x[i], y: y[i]) }
+
+    /// The visit weight of unit `i` (1 when the table has no weights).
+    @inlinable public func weight(_ i: Int) -> Double { weights?[i] ?? 1 }
+}

@@ -1,0 +1,5 @@
+// The library product: one import for tools that use Territory as a library.
+@_exported import MILP
+@_exported import TerritoryCore
+@_exported import TerritoryEvaluation
+@_exported import TerritoryIO

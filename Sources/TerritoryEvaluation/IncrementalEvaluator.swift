@@ -1,0 +1,330 @@
+import TerritoryCore
+
+/// The change in the search objective caused by a move, before it is applied.
+public struct ObjectiveDelta: Sendable, Hashable {
+    /// Change in travel (distance units).
+    public var travel: Double
+    /// Change in the weighted band/capacity excess (see ``IncrementalEvaluator/penalty``).
+    public var penalty: Double
+    /// `travel + penalty`.
+    @inlinable public var total: Double { travel + penalty }
+}
+
+/// Incremental evaluation for local search: keeps a plan's travel and balance excess up to date
+/// under single-unit moves and two-unit swaps, and predicts the change of a move without
+/// applying it.
+///
+/// Objective = travel + penalty, where
+/// `penalty = Σ_requirements λ_r · Σ_t excess_{r,t} / T_{r,t}` and `excess` is how far `A_t`
+/// lies outside `[lower, upper]` (zero inside). Weights `λ_r` are in travel units per unit of
+/// relative excess, so a solver can raise them adaptively.
+///
+/// Two center modes:
+/// - `.fixed`: each territory has a fixed center (rep home, chosen unit). Deltas are O(r) for r
+///   balance requirements.
+/// - `.medoid`: travel is measured to each territory's exact medoid. The state keeps, for every
+///   unit m, `S(m) = Σ_{i in m's territory} w_i·d(i, m)`, so a move's delta is
+///   O(n_a + n_b) (the two territories involved) and memory stays O(n).
+public struct IncrementalEvaluator: Sendable {
+    public enum CenterMode: Sendable {
+        case fixed([Center])
+        case medoid
+    }
+
+    public let problem: DesignProblem
+    public let centerMode: CenterMode
+    public private(set) var assignment: [Int32]
+    /// `A_t` per requirement: `sums[r * k + t]`.
+    public private(set) var sums: [Double]
+    /// Travel of each territory.
+    public private(set) var territoryTravel: [Double]
+    public var travel: Double { territoryTravel.reduce(0, +) }
+    /// Penalty weight per balance requirement (travel units per unit of relative excess).
+    public private(set) var weights: [Double]
+    public private(set) var penalty: Double
+
+    // Bounds per requirement and territory (flattened like `sums`), and targets for scaling.
+    @usableFromInline let lower: [Double]
+    @usableFromInline let upper: [Double]
+    @usableFromInline let scale: [Double]
+    @usableFromInline let values: [[Double]]
+    @usableFromInline let k: Int
+
+    // Medoid mode only.
+    private var memberList: [[Int32]] = []
+    private var position: [Int32] = []
+    private var memberSum: [Double] = []
+    public private(set) var medoids: [Int] = []
+
+    public init(problem: DesignProblem, assignment: [Int32], centerMode: CenterMode, penaltyWeight: Double = 1) {
+        precondition(assignment.count == problem.unitCount)
+        precondition(assignment.allSatisfy { $0 >= 0 && Int($0) < problem.k }, "every unit must be assigned")
+        if case .fixed(let centers) = centerMode { precondition(centers.count == problem.k) }
+        self.problem = problem
+        self.centerMode = centerMode
+        self.assignment = assignment
+        self.k = problem.k
+        let reqs = problem.balance
+        let totals = problem.measureTotals
+        var lower: [Double] = [], upper: [Double] = [], scale: [Double] = []
+        for r in reqs {
+            for t in 0..<k {
+                let total = totals[r.measure]
+                lower.append(r.lowerBound(t, total: total, k: k))
+                upper.append(r.upperBound(t, total: total, k: k))
+                let target = r.target(t, total: total, k: k)
+                scale.append(target > 0 ? 1 / target : 1)
+            }
+        }
+        self.lower = lower
+        self.upper = upper
+        self.scale = scale
+        self.values = reqs.map { problem.units.measures[$0.measure].values }
+        self.weights = Array(repeating: penaltyWeight, count: reqs.count)
+        self.sums = []
+        self.territoryTravel = []
+        self.penalty = 0
+        rebuild()
+    }
+
+    /// Recomputes every cached quantity from `assignment`. O(n · r) plus the medoids.
+    public mutating func rebuild() {
+        let n = problem.unitCount
+        sums = Array(repeating: 0, count: values.count * k)
+        for (r, v) in values.enumerated() {
+            for i in 0..<n { sums[r * k + Int(assignment[i])] += v[i] }
+        }
+        penalty = 0
+        for r in 0..<values.count {
+            for t in 0..<k { penalty += weights[r] * excess(r, t, sums[r * k + t]) }
+        }
+        let d = problem.distances
+        let w = problem.units.weights
+        switch centerMode {
+        case .fixed(let centers):
+            territoryTravel = Array(repeating: 0, count: k)
+            for i in 0..<n {
+                let t = Int(assignment[i])
+                territoryTravel[t] += (w?[i] ?? 1) * distanceToCenter(i, centers[t])
+            }
+        case .medoid:
+            memberList = Array(repeating: [], count: k)
+            position = Array(repeating: 0, count: n)
+            for i in 0..<n {
+                let t = Int(assignment[i])
+                position[i] = Int32(memberList[t].count)
+                memberList[t].append(Int32(i))
+            }
+            memberSum = Array(repeating: 0, count: n)
+            territoryTravel = Array(repeating: 0, count: k)
+            medoids = Array(repeating: -1, count: k)
+            for t in 0..<k {
+                let list = memberList[t]
+                var best = (unit: -1, cost: Double.infinity)
+                for m in list {
+                    var s = 0.0
+                    for i in list { s += (w?[Int(i)] ?? 1) * d(Int(i), Int(m)) }
+                    memberSum[Int(m)] = s
+                    if s < best.cost || (s == best.cost && Int(m) < best.unit) { best = (Int(m), s) }
+                }
+                medoids[t] = best.unit
+                territoryTravel[t] = list.isEmpty ? 0 : best.cost
+            }
+        }
+    }
+
+    /// Sets the penalty weight of requirement `r` and updates the penalty. O(k).
+    public mutating func setWeight(_ weight: Double, requirement r: Int) {
+        weights[r] = weight
+        penalty = 0
+        for r in 0..<values.count {
+            for t in 0..<k { penalty += weights[r] * excess(r, t, sums[r * k + t]) }
+        }
+    }
+
+    /// Relative excess of `value` outside requirement `r`'s bounds for territory `t`.
+    @inlinable func excess(_ r: Int, _ t: Int, _ value: Double) -> Double {
+        let j = r * k + t
+        if value > upper[j] { return (value - upper[j]) * scale[j] }
+        if value < lower[j] { return (lower[j] - value) * scale[j] }
+        return 0
+    }
+
+    /// Unweighted total relative excess (0 means every band and capacity is met).
+    public var totalExcess: Double {
+        var e = 0.0
+        for r in 0..<values.count { for t in 0..<k { e += excess(r, t, sums[r * k + t]) } }
+        return e
+    }
+
+    @inlinable func distanceToCenter(_ i: Int, _ c: Center) -> Double {
+        switch c {
+        case .unit(let u): return problem.distances(i, u)
+        case .point(let p): return problem.distances(i, p)
+        }
+    }
+
+    private func penaltyChange(removing u: Int, from a: Int, adding v: Int?, to b: Int) -> Double {
+        // Unit u leaves a for b; optionally unit v leaves b for a (a swap).
+        var change = 0.0
+        for r in 0..<values.count {
+            let val = values[r]
+            let delta = val[u] - (v.map { val[$0] } ?? 0)
+            if delta == 0 { continue }
+            let oldA = sums[r * k + a], oldB = sums[r * k + b]
+            change += weights[r] * (excess(r, a, oldA - delta) - excess(r, a, oldA)
+                + excess(r, b, oldB + delta) - excess(r, b, oldB))
+        }
+        return change
+    }
+
+    /// The change of moving unit `u` to territory `b` (no-op when already there).
+    /// - Complexity: O(r) fixed centers; O(n_a + n_b) medoids.
+    public func delta(moving u: Int, to b: Int) -> ObjectiveDelta {
+        let a = Int(assignment[u])
+        if a == b { return ObjectiveDelta(travel: 0, penalty: 0) }
+        let pen = penaltyChange(removing: u, from: a, adding: nil, to: b)
+        switch centerMode {
+        case .fixed(let centers):
+            let w = problem.units.weight(u)
+            return ObjectiveDelta(travel: w * (distanceToCenter(u, centers[b]) - distanceToCenter(u, centers[a])), penalty: pen)
+        case .medoid:
+            let newA = bestMedoid(of: a, removing: u, adding: nil).cost
+            let newB = bestMedoid(of: b, removing: nil, adding: u).cost
+            return ObjectiveDelta(travel: newA + newB - territoryTravel[a] - territoryTravel[b], penalty: pen)
+        }
+    }
+
+    /// The change of swapping units `u` and `v` (in different territories).
+    /// - Complexity: O(r) fixed centers; O(n_a + n_b) medoids.
+    public func delta(swapping u: Int, _ v: Int) -> ObjectiveDelta {
+        let a = Int(assignment[u]), b = Int(assignment[v])
+        if a == b { return ObjectiveDelta(travel: 0, penalty: 0) }
+        let pen = penaltyChange(removing: u, from: a, adding: v, to: b)
+        switch centerMode {
+        case .fixed(let centers):
+            let wu = problem.units.weight(u), wv = problem.units.weight(v)
+            let t = wu * (distanceToCenter(u, centers[b]) - distanceToCenter(u, centers[a]))
+                + wv * (distanceToCenter(v, centers[a]) - distanceToCenter(v, centers[b]))
+            return ObjectiveDelta(travel: t, penalty: pen)
+        case .medoid:
+            let newA = bestMedoid(of: a, removing: u, adding: v).cost
+            let newB = bestMedoid(of: b, removing: v, adding: u).cost
+            return ObjectiveDelta(travel: newA + newB - territoryTravel[a] - territoryTravel[b], penalty: pen)
+        }
+    }
+
+    /// Moves unit `u` to territory `b`.
+    public mutating func move(_ u: Int, to b: Int) {
+        let a = Int(assignment[u])
+        guard a != b else { return }
+        applyBalance(u, from: a, to: b)
+        assignment[u] = Int32(b)
+        switch centerMode {
+        case .fixed(let centers):
+            let w = problem.units.weight(u)
+            territoryTravel[a] -= w * distanceToCenter(u, centers[a])
+            territoryTravel[b] += w * distanceToCenter(u, centers[b])
+        case .medoid:
+            updateMedoidState(removing: u, from: a, adding: nil)
+            updateMedoidState(removing: nil, from: b, adding: u)
+        }
+    }
+
+    /// Swaps the territories of units `u` and `v`.
+    public mutating func swap(_ u: Int, _ v: Int) {
+        let a = Int(assignment[u]), b = Int(assignment[v])
+        guard a != b else { return }
+        applyBalance(u, from: a, to: b)
+        applyBalance(v, from: b, to: a)
+        assignment[u] = Int32(b)
+        assignment[v] = Int32(a)
+        switch centerMode {
+        case .fixed(let centers):
+            let wu = problem.units.weight(u), wv = problem.units.weight(v)
+            territoryTravel[a] += wv * distanceToCenter(v, centers[a]) - wu * distanceToCenter(u, centers[a])
+            territoryTravel[b] += wu * distanceToCenter(u, centers[b]) - wv * distanceToCenter(v, centers[b])
+        case .medoid:
+            updateMedoidState(removing: u, from: a, adding: v)
+            updateMedoidState(removing: v, from: b, adding: u)
+        }
+    }
+
+    private mutating func applyBalance(_ u: Int, from a: Int, to b: Int) {
+        for r in 0..<values.count {
+            let x = values[r][u]
+            if x == 0 { continue }
+            let ja = r * k + a, jb = r * k + b
+            penalty -= weights[r] * (excess(r, a, sums[ja]) + excess(r, b, sums[jb]))
+            sums[ja] -= x
+            sums[jb] += x
+            penalty += weights[r] * (excess(r, a, sums[ja]) + excess(r, b, sums[jb]))
+        }
+    }
+
+    /// The medoid and cost of territory `t` after removing `out` and adding `inn`, from the
+    /// cached member sums. O(n_t).
+    private func bestMedoid(of t: Int, removing out: Int?, adding inn: Int?) -> (unit: Int, cost: Double) {
+        let d = problem.distances
+        let w = problem.units.weights
+        var best = (unit: -1, cost: Double.infinity)
+        var innSum = 0.0
+        for m32 in memberList[t] {
+            let m = Int(m32)
+            if m == out { continue }
+            var s = memberSum[m]
+            if let out { s -= (w?[out] ?? 1) * d(out, m) }
+            if let inn {
+                let dm = d(inn, m)
+                s += (w?[inn] ?? 1) * dm
+                innSum += (w?[m] ?? 1) * dm
+            }
+            if s < best.cost || (s == best.cost && m < best.unit) { best = (m, s) }
+        }
+        if let inn, innSum < best.cost || (innSum == best.cost && inn < best.unit) { best = (inn, innSum) }
+        return best.unit < 0 ? (-1, 0) : best
+    }
+
+    private mutating func updateMedoidState(removing out: Int?, from t: Int, adding inn: Int?) {
+        let d = problem.distances
+        let w = problem.units.weights
+        if let out {
+            let p = Int(position[out])
+            let last = memberList[t].removeLast()
+            if Int(last) != out {
+                memberList[t][p] = last
+                position[Int(last)] = Int32(p)
+            }
+        }
+        var innSum = 0.0
+        for m32 in memberList[t] {
+            let m = Int(m32)
+            if let out { memberSum[m] -= (w?[out] ?? 1) * d(out, m) }
+            if let inn {
+                let dm = d(inn, m)
+                memberSum[m] += (w?[inn] ?? 1) * dm
+                innSum += (w?[m] ?? 1) * dm
+            }
+        }
+        if let inn {
+            memberSum[inn] = innSum
+            position[inn] = Int32(memberList[t].count)
+            memberList[t].append(Int32(inn))
+        }
+        var best = (unit: -1, cost: Double.infinity)
+        for m32 in memberList[t] {
+            let m = Int(m32)
+            if memberSum[m] < best.cost || (memberSum[m] == best.cost && m < best.unit) { best = (m, memberSum[m]) }
+        }
+        medoids[t] = best.unit
+        territoryTravel[t] = best.unit < 0 ? 0 : best.cost
+    }
+
+    /// The current plan with `labels`; medoid mode leaves centers free, fixed mode records them.
+    public func plan(labels: [String]) -> Plan {
+        switch centerMode {
+        case .fixed(let centers): return Plan(assignment: assignment, labels: labels, centers: centers.map { $0 })
+        case .medoid: return Plan(assignment: assignment, labels: labels)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import TerritoryCore
+
+/// Matches the territories of a plan to the labels of a baseline plan.
+///
+/// When every label of `plan` is also a label of `baseline`, territories match by label (the
+/// solver kept today's names). Otherwise the solver relabelled them, and territories are matched
+/// one-to-one to baseline labels maximising the total overlap of `measure` (unit counts when nil),
+/// the assignment problem solved exactly by the Hungarian method.
+///
+/// - Returns: for each territory of `plan`, the baseline label it stands for, or nil when the plan
+///   has more territories than the baseline (a new territory).
+/// - Complexity: O(n) by label; O(n + k³) by overlap.
+public func matchTerritories(of plan: Plan, to baseline: Plan, measure: [Double]?) -> (labels: [String?], byOverlap: Bool) {
+    let baselineLabels = Set(baseline.labels)
+    if plan.labels.allSatisfy(baselineLabels.contains) {
+        return (plan.labels.map { $0 }, false)
+    }
+    let k = plan.k, kb = baseline.k
+    var overlap = [Double](repeating: 0, count: k * kb)
+    for i in 0..<min(plan.assignment.count, baseline.assignment.count) {
+        let t = Int(plan.assignment[i]), b = Int(baseline.assignment[i])
+        guard t >= 0, b >= 0 else { continue }
+        overlap[t * kb + b] += measure?[i] ?? 1
+    }
+    let size = max(k, kb)
+    var cost = [Double](repeating: 0, count: size * size)
+    for t in 0..<k { for b in 0..<kb { cost[t * size + b] = -overlap[t * kb + b] } }
+    let assignment = hungarianMinimumCost(cost, size: size)
+    let labels: [String?] = (0..<k).map { t in
+        let b = assignment[t]
+        return b < kb ? baseline.labels[b] : nil
+    }
+    return (labels, true)
+}
+
+/// Minimum-cost perfect matching of rows to columns of a square `size × size` matrix
+/// (row-major). Returns the column of each row. O(size³) (Kuhn–Munkres with potentials).
+func hungarianMinimumCost(_ cost: [Double], size n: Int) -> [Int] {
+    if n == 0 { return [] }
+    // 1-based arrays as in the classic potential formulation; column 0 is a sentinel.
+    var u = [Double](repeating: 0, count: n + 1)
+    var v = [Double](repeating: 0, count: n + 1)
+    var rowOfColumn = [Int](repeating: 0, count: n + 1)
+    var way = [Int](repeating: 0, count: n + 1)
+    for row in 1...n {
+        rowOfColumn[0] = row
+        var column0 = 0
+        var minSlack = [Double](repeating: .infinity, count: n + 1)
+        var used = [Bool](repeating: false, count: n + 1)
+        repeat {
+            used[column0] = true
+            let row0 = rowOfColumn[column0]
+            var delta = Double.infinity
+            var column1 = 0
+            for j in 1...n where !used[j] {
+                let current = cost[(row0 - 1) * n + (j - 1)] - u[row0] - v[j]
+                if current < minSlack[j] {
+                    minSlack[j] = current
+                    way[j] = column0
+                }
+                if minSlack[j] < delta {
+                    delta = minSlack[j]
+                    column1 = j
+                }
+            }
+            for j in 0...n {
+                if used[j] {
+                    u[rowOfColumn[j]] += delta
+                    v[j] -= delta
+                } else {
+                    minSlack[j] -= delta
+                }
+            }
+            column0 = column1
+        } while rowOfColumn[column0] != 0
+        repeat {
+            let column1 = way[column0]
+            rowOfColumn[column0] = rowOfColumn[column1]
+            column0 = column1
+        } while column0 != 0
+    }
+    var result = [Int](repeating: 0, count: n)
+    for j in 1...n where rowOfColumn[j] > 0 { result[rowOfColumn[j] - 1] = j - 1 }
+    return result
+}
