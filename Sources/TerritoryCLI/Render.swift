@@ -43,7 +43,8 @@ func renderEvaluation(_ evaluation: Evaluation, problem: DesignProblem, title: S
         summary.append(("balance \(b.name)", text))
     }
     if let nc = evaluation.noncontiguous {
-        summary.append(("contiguity", nc == 0 ? "every territory is contiguous" : "\(nc) territor\(nc == 1 ? "y is" : "ies are") not contiguous"))
+        summary.append(("contiguity", (nc == 0 ? "every territory is contiguous" : "\(nc) territor\(nc == 1 ? "y is" : "ies are") not contiguous")
+            + (evaluation.cutEdges.map { "; \($0) cut edges" } ?? "")))
     }
     if evaluation.emptyTerritories > 0 { summary.append(("empty territories", String(evaluation.emptyTerritories))) }
     if let d = evaluation.disruption {

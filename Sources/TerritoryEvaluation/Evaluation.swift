@@ -82,6 +82,9 @@ public struct Evaluation: Sendable {
     public var balance: [MeasureBalance]
     /// Territories not forming one connected piece (nil without adjacency).
     public var noncontiguous: Int?
+    /// Adjacency pairs whose ends lie in different territories (nil without adjacency): the
+    /// districting literature's compactness measure.
+    public var cutEdges: Int?
     public var emptyTerritories: Int
     public var unassignedUnits: Int
     public var disruption: Disruption?

@@ -175,7 +175,8 @@ public enum Evaluator {
         let travelTotal = territories.reduce(0) { $0 + $1.travel }
         return Evaluation(
             k: k, unitCount: units.count, travel: travelTotal, territories: territories, balance: balance,
-            noncontiguous: pieces.map { p in p.filter { $0 > 1 }.count }, emptyTerritories: empty,
+            noncontiguous: pieces.map { p in p.filter { $0 > 1 }.count },
+            cutEdges: problem.adjacency.map { countCutEdges(plan.assignment, $0) }, emptyTerritories: empty,
             unassignedUnits: unassigned.count, disruption: disruption, violations: violations)
     }
 
@@ -201,6 +202,17 @@ public enum Evaluator {
             moved: moved, newUnits: newUnits, movedShare: movedShare,
             matchedByOverlap: match.byOverlap, baselineLabels: match.labels)
     }
+}
+
+/// Adjacency pairs joining different territories (unassigned units count as their own). O(m).
+func countCutEdges(_ assignment: [Int32], _ adjacency: Adjacency) -> Int {
+    var cut = 0
+    for i in 0..<adjacency.unitCount {
+        for j in adjacency.neighbours(of: i) where Int(j) > i && (assignment[i] != assignment[Int(j)] || assignment[i] < 0) {
+            cut += 1
+        }
+    }
+    return cut
 }
 
 /// Number of connected pieces of every territory in the adjacency graph. O(n + m).
@@ -230,12 +242,17 @@ func examples(_ indices: [Int], _ units: UnitTable) -> String {
     return indices.count > 5 ? shown + ", … and \(indices.count - 5) more" : shown
 }
 
-/// A number for messages: integers without decimals, others with up to 4 significant decimals.
+/// A number for messages: integers without decimals; others rounded (1 decimal from 1000 up,
+/// 3 from 1, 6 below) with trailing zeros dropped.
 public func fmt(_ x: Double) -> String {
     if x.isFinite, x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
     let magnitude = abs(x)
     let decimals = magnitude >= 1000 ? 1 : magnitude >= 1 ? 3 : 6
-    return formatFixed(x, decimals: decimals)
+    var text = formatFixed(x, decimals: decimals)
+    guard text.contains(".") else { return text }
+    while text.hasSuffix("0") { text.removeLast() }
+    if text.hasSuffix(".") { text.removeLast() }
+    return text
 }
 
 /// `x` as a percentage with two decimals: `0.0123` → `1.23 %`.

@@ -226,8 +226,9 @@ public struct IncrementalEvaluator: Sendable {
             territoryTravel[a] -= w * distanceToCenter(u, centers[a])
             territoryTravel[b] += w * distanceToCenter(u, centers[b])
         case .medoid:
-            updateMedoidState(removing: u, from: a, adding: nil)
-            updateMedoidState(removing: nil, from: b, adding: u)
+            detach(u, from: a)
+            updateMedoidState(removed: u, from: a, adding: nil)
+            updateMedoidState(removed: nil, from: b, adding: u)
         }
     }
 
@@ -245,8 +246,10 @@ public struct IncrementalEvaluator: Sendable {
             territoryTravel[a] += wv * distanceToCenter(v, centers[a]) - wu * distanceToCenter(u, centers[a])
             territoryTravel[b] += wu * distanceToCenter(u, centers[b]) - wv * distanceToCenter(v, centers[b])
         case .medoid:
-            updateMedoidState(removing: u, from: a, adding: v)
-            updateMedoidState(removing: v, from: b, adding: u)
+            detach(u, from: a)
+            detach(v, from: b)
+            updateMedoidState(removed: u, from: a, adding: v)
+            updateMedoidState(removed: v, from: b, adding: u)
         }
     }
 
@@ -285,17 +288,21 @@ public struct IncrementalEvaluator: Sendable {
         return best.unit < 0 ? (-1, 0) : best
     }
 
-    private mutating func updateMedoidState(removing out: Int?, from t: Int, adding inn: Int?) {
+    /// Removes `u` from territory `t`'s member list in O(1) (swap with the last member).
+    private mutating func detach(_ u: Int, from t: Int) {
+        let p = Int(position[u])
+        let last = memberList[t].removeLast()
+        if Int(last) != u {
+            memberList[t][p] = last
+            position[Int(last)] = Int32(p)
+        }
+    }
+
+    /// Updates the member sums of territory `t` after `out` was detached from it and `inn` joins
+    /// it, then re-picks its medoid. O(n_t).
+    private mutating func updateMedoidState(removed out: Int?, from t: Int, adding inn: Int?) {
         let d = problem.distances
         let w = problem.units.weights
-        if let out {
-            let p = Int(position[out])
-            let last = memberList[t].removeLast()
-            if Int(last) != out {
-                memberList[t][p] = last
-                position[Int(last)] = Int32(p)
-            }
-        }
         var innSum = 0.0
         for m32 in memberList[t] {
             let m = Int(m32)

@@ -13,8 +13,9 @@ public enum InstanceFormat: String, Sendable, CaseIterable {
     /// Díaz–Fernández Spain instances: `lon lat Q d` per unit, distances from `spain.grd`
     /// beside the instance file.
     case spain737
-    /// NetworkX adjacency JSON of US county dual graphs (ids `GEOID10`, centroid `C_X`/`C_Y`,
-    /// every numeric node attribute a measure).
+    /// NetworkX adjacency JSON of US county dual graphs (ids `GEOID10`, centroid `C_X`/`C_Y` or
+    /// else the census interior point `INTPTLON10`/`INTPTLAT10`, every numeric node attribute a
+    /// measure).
     case countyJSON = "county-json"
     /// This package's JSON problem format (see README).
     case json
@@ -210,8 +211,12 @@ func readCountyJSON(_ path: String) throws(InputError) -> DesignProblem {
         guard let geoid = node["GEOID10"]?.string ?? node["GEOID10"]?.number.map({ JSONValue.format($0) }) else {
             throw fail("nodes[\(n)]: missing \"GEOID10\"")
         }
-        guard let x = node["C_X"]?.number, let y = node["C_Y"]?.number else {
-            throw fail("nodes[\(n)]: missing numeric \"C_X\"/\"C_Y\" (centroid longitude/latitude)")
+        // Centroid C_X/C_Y where the file has it, else the census interior point (strings).
+        func coordinate(_ numeric: String, _ text: String) -> Double? {
+            node[numeric]?.number ?? node[text]?.string.flatMap { parseNumber(ArraySlice($0.utf8)) }
+        }
+        guard let x = coordinate("C_X", "INTPTLON10"), let y = coordinate("C_Y", "INTPTLAT10") else {
+            throw fail("nodes[\(n)]: missing coordinates (\"C_X\"/\"C_Y\" or \"INTPTLON10\"/\"INTPTLAT10\")")
         }
         ids.append(geoid)
         xs.append(x)

@@ -48,6 +48,7 @@ public func reportJSON(_ evaluation: Evaluation, problem: DesignProblem, summary
     }
     members.append(("balance", .object(balance)))
     members.append(("noncontiguous", JSONValue(evaluation.noncontiguous)))
+    members.append(("cutEdges", JSONValue(evaluation.cutEdges)))
     members.append(("violations", .array(evaluation.violations.map { .string($0.message) })))
     if let d = evaluation.disruption {
         members.append(("moved", .number(Double(d.moved))))

@@ -253,3 +253,22 @@ func statusName(_ status: Int32) -> String {
     default: return "status \(status)"
     }
 }
+
+extension GLPKSolver {
+    /// Raises a real GLPK fatal error (an out-of-range row index) under the setjmp guard and
+    /// reports whether the guard caught it. The process survives; tests use this to prove the
+    /// last line of defence works on this machine's GLPK.
+    public static func guardSelfTest() -> Bool {
+        glp_term_out(GLP_OFF)
+        let box = LogBox(sink: nil)
+        glp_term_hook({ info, text in
+            guard let info, let text else { return 1 }
+            Unmanaged<LogBox>.fromOpaque(info).takeUnretainedValue().append(String(cString: text))
+            return 1
+        }, Unmanaged.passUnretained(box).toOpaque())
+        var failed: Int32 = 0
+        tglp_guarded_raise_for_test(&failed)
+        glp_term_hook(nil, nil)
+        return failed == 1 && box.lastLines.contains("out of range")
+    }
+}
