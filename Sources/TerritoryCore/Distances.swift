@@ -106,6 +106,18 @@ public struct Distances: Sendable {
         }
     }
 
+    /// A position of unit `i` in 3-D space whose straight-line distances never exceed this
+    /// metric's distances: (x, y, 0) for planar metrics (equal, or within 1 for truncated ones),
+    /// the point on a sphere of radius 6371 km for haversine (chords are shorter than arcs).
+    /// Not for `.matrix`. Used for convexity lower bounds in exact medoid search.
+    @inlinable public func embedding(of i: Int) -> SIMD3<Double> {
+        if metric == .haversine {
+            let r = Distances.earthRadiusKm * cosB[i]
+            return SIMD3(r * cos(a[i]), r * sin(a[i]), Distances.earthRadiusKm * sin(b[i]))
+        }
+        return SIMD3(a[i], b[i], 0)
+    }
+
     /// The untruncated metric distance from unit `i` to a point: equal to `self(i, p)` except for
     /// `.euclideanTruncated`, where it is the exact Euclidean distance (a true metric, used for
     /// triangle-inequality bounds).

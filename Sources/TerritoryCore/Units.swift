@@ -47,15 +47,22 @@ public struct UnitTable: Sendable {
     public var hasCoordinates: Bool { !x.isEmpty }
 
     /// Creates a table; throws when ids repeat or per-unit arrays have the wrong length.
+    /// `sourceFile`, `sourceLine` (unit index → line in that file) and `sourceIDColumn` locate a
+    /// duplicate id in the user's file.
     public init(
         ids: [String], coordinateSystem: CoordinateSystem = .planar, x: [Double] = [], y: [Double] = [],
         measures: [Measure] = [], weights: [Double]? = nil, segments: [String]? = nil,
-        currentTerritory: [String]? = nil, locked: [Bool]? = nil
+        currentTerritory: [String]? = nil, locked: [Bool]? = nil,
+        sourceFile: String? = nil, sourceLine: ((Int) -> Int)? = nil, sourceIDColumn: String = "id"
     ) throws(InputError) {
         var index = [String: Int](minimumCapacity: ids.count)
         for (i, id) in ids.enumerated() {
             if let first = index.updateValue(i, forKey: id) {
-                throw InputError("duplicate unit id \"\(id)\" (units \(first + 1) and \(i + 1))")
+                if let sourceLine {
+                    throw InputError(file: sourceFile, line: sourceLine(i), column: sourceIDColumn,
+                                     "duplicate id \"\(id)\" (first on line \(sourceLine(first)))")
+                }
+                throw InputError(file: sourceFile, "duplicate unit id \"\(id)\" (units \(first + 1) and \(i + 1))")
             }
         }
         let n = ids.count

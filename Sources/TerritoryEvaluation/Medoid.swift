@@ -4,11 +4,13 @@ import TerritoryCore
 /// members to it, `S(m) = Σ_i w_i · d(i, m)`; ties go to the member with the lowest index
 /// (the one listed first in the units file).
 ///
-/// Exact. For coordinate metrics it prunes with a triangle-inequality lower bound
-/// `S(m) ≥ Σ_i w_i · |d(i, g) − d(m, g)|` around the members' mean point g, evaluating
-/// candidates in increasing bound order and stopping once the bound exceeds the best sum;
-/// typically a handful of O(n_t) sums instead of n_t of them. Explicit matrices use the plain
-/// scan.
+/// Exact. For coordinate metrics it prunes with convexity: embedded in 3-D (the plane, or the
+/// sphere for haversine, where chords never exceed arcs), `S` is bounded below by the convex
+/// function `Ŝ(p) = Σ_i w_i·|p − p_i|`, and `Ŝ` lies above every tangent plane
+/// `Ŝ(q) + ∇Ŝ(q)·(p − q)`. Tangent planes at a few dozen points around the geometric median give
+/// a lower bound for every member in O(1) each; members are then evaluated exactly in
+/// increasing bound order until the bound exceeds the best sum. Typically a handful of O(n_t)
+/// sums are needed instead of n_t. Explicit matrices use the plain scan.
 ///
 /// - Parameter members: unit indices, ascending (as in ``TerritoryMembers``).
 /// - Returns: the medoid and its sum `S`; nil for an empty set.
@@ -18,7 +20,7 @@ public func medoid(
 ) -> (unit: Int, cost: Double)? {
     guard let first = members.first else { return nil }
     if members.count == 1 { return (Int(first), 0) }
-    if !distances.hasMetricBounds || members.count <= 48 {
+    if !distances.hasMetricBounds || members.count <= 64 {
         return bruteForceMedoid(of: members, distances: distances, weights: weights)
     }
     return prunedMedoid(of: members, distances: distances, weights: weights)
@@ -60,41 +62,88 @@ func bruteForceMedoid(of members: ArraySlice<Int32>, distances: Distances, weigh
 func prunedMedoid(of members: ArraySlice<Int32>, distances: Distances, weights: [Double]?) -> (unit: Int, cost: Double) {
     let count = members.count
     let base = members.startIndex
-    // Reference point: the members' mean (any point gives a valid bound; a central one a tight one).
-    var gx = 0.0, gy = 0.0
-    for i in members {
-        let p = distances.coordinates(of: Int(i))
-        gx += p.x
-        gy += p.y
-    }
-    let g = Point(x: gx / Double(count), y: gy / Double(count))
-    var radius = [Double](repeating: 0, count: count)
+    var points = [SIMD3<Double>](repeating: .zero, count: count)
     var weight = [Double](repeating: 1, count: count)
-    var totalW = 0.0, totalWR = 0.0
+    var totalW = 0.0
+    var mean = SIMD3<Double>.zero
     for p in 0..<count {
         let i = Int(members[base + p])
-        radius[p] = distances.metricDistance(i, g)
+        points[p] = distances.embedding(of: i)
         if let weights { weight[p] = weights[i] }
         totalW += weight[p]
-        totalWR += weight[p] * radius[p]
+        mean += points[p]
+    }
+    mean /= Double(count)
+    guard totalW > 0 else { return (Int(members.first!), 0) }
+
+    // Ŝ(q) and a subgradient at q. O(n_t).
+    func sumAndGradient(_ q: SIMD3<Double>) -> (Double, SIMD3<Double>) {
+        var sum = 0.0
+        var gradient = SIMD3<Double>.zero
+        for p in 0..<count {
+            let delta = q - points[p]
+            let length = (delta * delta).sum().squareRoot()
+            if length > 0 {
+                sum += weight[p] * length
+                gradient += (weight[p] / length) * delta
+            }
+        }
+        return (sum, gradient)
+    }
+
+    // Approximate geometric median (Weiszfeld), the center of the tangent points.
+    var center = mean
+    for _ in 0..<12 {
+        var numerator = SIMD3<Double>.zero, denominator = 0.0
+        for p in 0..<count {
+            let delta = center - points[p]
+            let length = Swift.max((delta * delta).sum().squareRoot(), 1e-12)
+            numerator += (weight[p] / length) * points[p]
+            denominator += weight[p] / length
+        }
+        center = numerator / denominator
+    }
+    var radius = 0.0
+    for p in 0..<count {
+        let delta = points[p] - center
+        radius = Swift.max(radius, (delta * delta).sum().squareRoot())
+    }
+    // Two directions spanning the surface at the center (the plane, or the sphere's tangent plane).
+    let normal: SIMD3<Double> = distances.metric == .haversine ? center / Swift.max((center * center).sum().squareRoot(), 1e-12) : SIMD3(0, 0, 1)
+    var u = abs(normal.x) < 0.9 ? SIMD3<Double>(1, 0, 0) : SIMD3<Double>(0, 1, 0)
+    u -= (u * normal).sum() * normal
+    u /= (u * u).sum().squareRoot()
+    let v = SIMD3(normal.y * u.z - normal.z * u.y, normal.z * u.x - normal.x * u.z, normal.x * u.y - normal.y * u.x)
+
+    // Tangent planes at the center and on rings of halving radius, 8 directions each.
+    var planes: [(point: SIMD3<Double>, value: Double, gradient: SIMD3<Double>)] = []
+    let (centerValue, centerGradient) = sumAndGradient(center)
+    planes.append((center, centerValue, centerGradient))
+    let spacing = radius / Double(count).squareRoot()
+    var ring = radius / 2
+    while ring >= spacing / 2 && planes.count < 80 {
+        for k in 0..<8 {
+            let angle = Double(k) * .pi / 4 + (planes.count % 16 == 1 ? 0 : .pi / 8)
+            let q = center + ring * (cosine(angle) * u + sine(angle) * v)
+            let (value, gradient) = sumAndGradient(q)
+            planes.append((q, value, gradient))
+        }
+        ring /= 2
+    }
+    let slack = distances.truncationSlack * totalW
+    var bound = [Double](repeating: 0, count: count)
+    for p in 0..<count {
+        var best = -Double.infinity
+        for plane in planes {
+            best = Swift.max(best, plane.value + (plane.gradient * (points[p] - plane.point)).sum())
+        }
+        bound[p] = best - slack
     }
     var order = Array(0..<count)
-    order.sort { radius[$0] < radius[$1] }
-    // Lower bound per member from prefix sums over the radius order.
-    var bound = [Double](repeating: 0, count: count)
-    var belowW = 0.0, belowWR = 0.0
-    let slack = distances.truncationSlack * totalW
-    for p in order {
-        let r = radius[p], w = weight[p]
-        let aboveW = totalW - belowW - w
-        let aboveWR = totalWR - belowWR - w * r
-        bound[p] = (r * belowW - belowWR) + (aboveWR - r * aboveW) - slack
-        belowW += w
-        belowWR += w * r
-    }
     order.sort { bound[$0] < bound[$1] || (bound[$0] == bound[$1] && $0 < $1) }
     var best = (unit: Int.max, cost: Double.infinity)
     for p in order {
+        // Relative margin: bounds and sums are computed in different orders and embeddings.
         let margin = 1e-9 * Swift.max(1, abs(best.cost))
         if bound[p] > best.cost + margin { break }
         let m = Int(members[base + p])
@@ -104,3 +153,10 @@ func prunedMedoid(of members: ArraySlice<Int32>, distances: Distances, weights: 
     return best
 }
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+@inline(__always) func cosine(_ x: Double) -> Double { cos(x) }
+@inline(__always) func sine(_ x: Double) -> Double { sin(x) }

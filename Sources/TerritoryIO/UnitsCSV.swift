@@ -80,14 +80,9 @@ public func readUnitsCSV(_ path: String, options: UnitsCSVOptions = UnitsCSVOpti
     var segments = segmentColumn.map { _ in [String](repeating: "", count: n) }
     var territories = territoryColumn.map { _ in [String](repeating: "", count: n) }
     var locked = lockedColumn.map { _ in [Bool](repeating: false, count: n) }
-    var firstLine: [String: Int] = [:]
-    firstLine.reserveCapacity(n)
     for r in 0..<n {
         let id = try csv.string(r, idColumn)
         guard !id.isEmpty else { throw InputError(file: path, line: csv.line(r), column: csv.header[idColumn], "empty unit id") }
-        if let earlier = firstLine.updateValue(csv.line(r), forKey: id) {
-            throw InputError(file: path, line: csv.line(r), column: csv.header[idColumn], "duplicate id \"\(id)\" (first on line \(earlier))")
-        }
         ids.append(id)
         xs[r] = try csv.number(r, xColumn)
         ys[r] = try csv.number(r, yColumn)
@@ -123,7 +118,8 @@ public func readUnitsCSV(_ path: String, options: UnitsCSVOptions = UnitsCSVOpti
     do {
         return try UnitTable(
             ids: ids, coordinateSystem: system, x: xs, y: ys, measures: measures, weights: weights,
-            segments: segments, currentTerritory: territories, locked: locked)
+            segments: segments, currentTerritory: territories, locked: locked,
+            sourceFile: path, sourceLine: { csv.line($0) }, sourceIDColumn: csv.header[idColumn])
     } catch {
         throw error.inFile(path)
     }
