@@ -22,10 +22,14 @@ let package = Package(
         .target(name: "TerritoryCore", swiftSettings: optimize),
         .target(name: "TerritoryEvaluation", dependencies: ["TerritoryCore"], swiftSettings: optimize),
         .target(name: "TerritoryIO", dependencies: ["TerritoryCore", "TerritoryEvaluation"], swiftSettings: optimize),
+        .target(name: "TerritorySolving", dependencies: ["TerritoryCore", "TerritoryEvaluation"], swiftSettings: optimize),
+        .target(
+            name: "TerritoryHeuristics", dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritorySolving"],
+            swiftSettings: optimize),
         .target(name: "MILP", dependencies: ["CGLPK", "CGLPKGuard"], swiftSettings: optimize),
         .target(
             name: "TerritoryDesign",
-            dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "MILP"],
+            dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics", "MILP"],
             swiftSettings: optimize),
 
         // MARK: The command-line tool (the only target that sees ArgumentParser)
@@ -49,6 +53,9 @@ let package = Package(
             dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO"],
             resources: []),
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
+        .testTarget(
+            name: "TerritoryHeuristicsTests",
+            dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics"]),
         .testTarget(name: "TerritoryCLITests", dependencies: ["TerritoryCLI"]),
     ],
     swiftLanguageModes: [.v6]

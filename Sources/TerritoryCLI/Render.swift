@@ -84,3 +84,29 @@ extension String {
         return String(s)
     }
 }
+
+/// The one-screen summary of a solve: status, travel, balance, contiguity, the territories
+/// (when there are few), counters and time.
+func renderSolve(_ outcome: SolveOutcome, evaluation: Evaluation, problem: DesignProblem, seconds: Double, seed: UInt64,
+                 planPath: String, centersPath: String) -> String {
+    var lines: [String] = []
+    if problem.k <= 30 {
+        lines.append(renderEvaluation(evaluation, problem: problem, title: "Plan \(planPath) (centers: \(centersPath))"))
+    } else {
+        var summary = "Plan \(planPath) (centers: \(centersPath))\nProblem \(problem.name): \(problem.unitCount) units, k = \(problem.k)\n"
+        summary += "travel  \(fmt(evaluation.travel))\n"
+        for b in evaluation.balance where b.requirement != nil {
+            summary += "balance \(b.name)  max deviation " + (b.maxDeviation.map(pct) ?? "n/a") + " (min \(fmt(b.minimum)), max \(fmt(b.maximum)))\n"
+        }
+        if let nc = evaluation.noncontiguous { summary += "noncontiguous territories  \(nc)\n" }
+        summary += "feasible  " + (evaluation.feasible ? "yes" : "no, \(evaluation.violations.count) violations")
+        for v in evaluation.violations.prefix(10) { summary += "\n  - " + v.message }
+        lines.append(summary)
+    }
+    lines.append("")
+    lines.append("Solver  \(outcome.solver), seed \(seed), status \(outcome.status.rawValue), \(formatFixed(seconds, decimals: 2)) s")
+    let c = outcome.counters
+    lines.append("Work    \(c.movesApplied) moves and \(c.swapsApplied) swaps applied (\(c.movesEvaluated + c.swapsEvaluated) evaluated), \(c.locationSteps) location steps, \(c.perturbations) perturbations, \(c.restarts) restarts")
+    for line in outcome.explanation where !outcome.status.hasFeasiblePlan { lines.append("  - " + line) }
+    return lines.joined(separator: "\n")
+}

@@ -118,6 +118,16 @@ public struct Distances: Sendable {
         return SIMD3(a[i], b[i], 0)
     }
 
+    /// The 3-D embedding of a point given in the problem's coordinates (see `embedding(of:)`).
+    @inlinable public func embedding(of p: Point) -> SIMD3<Double> {
+        if metric == .haversine {
+            let lon = p.x * .pi / 180, lat = p.y * .pi / 180
+            let r = Distances.earthRadiusKm * cos(lat)
+            return SIMD3(r * cos(lon), r * sin(lon), Distances.earthRadiusKm * sin(lat))
+        }
+        return SIMD3(p.x, p.y, 0)
+    }
+
     /// The untruncated metric distance from unit `i` to a point: equal to `self(i, p)` except for
     /// `.euclideanTruncated`, where it is the exact Euclidean distance (a true metric, used for
     /// triangle-inequality bounds).

@@ -3,3 +3,5 @@
 @_exported import TerritoryCore
 @_exported import TerritoryEvaluation
 @_exported import TerritoryIO
+@_exported import TerritoryHeuristics
+@_exported import TerritorySolving

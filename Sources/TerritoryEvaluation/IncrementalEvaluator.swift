@@ -32,7 +32,7 @@ public struct IncrementalEvaluator: Sendable {
     }
 
     public let problem: DesignProblem
-    public let centerMode: CenterMode
+    public private(set) var centerMode: CenterMode
     public private(set) var assignment: [Int32]
     /// `A_t` per requirement: `sums[r * k + t]`.
     public private(set) var sums: [Double]
@@ -50,9 +50,10 @@ public struct IncrementalEvaluator: Sendable {
     @usableFromInline let values: [[Double]]
     @usableFromInline let k: Int
 
-    // Medoid mode only.
+    // Members of each territory (any order) and each unit's position in its list: O(1) moves.
     private var memberList: [[Int32]] = []
     private var position: [Int32] = []
+    // Medoid mode only.
     private var memberSum: [Double] = []
     public private(set) var medoids: [Int] = []
 
@@ -100,6 +101,13 @@ public struct IncrementalEvaluator: Sendable {
         }
         let d = problem.distances
         let w = problem.units.weights
+        memberList = Array(repeating: [], count: k)
+        position = Array(repeating: 0, count: n)
+        for i in 0..<n {
+            let t = Int(assignment[i])
+            position[i] = Int32(memberList[t].count)
+            memberList[t].append(Int32(i))
+        }
         switch centerMode {
         case .fixed(let centers):
             territoryTravel = Array(repeating: 0, count: k)
@@ -108,13 +116,6 @@ public struct IncrementalEvaluator: Sendable {
                 territoryTravel[t] += (w?[i] ?? 1) * distanceToCenter(i, centers[t])
             }
         case .medoid:
-            memberList = Array(repeating: [], count: k)
-            position = Array(repeating: 0, count: n)
-            for i in 0..<n {
-                let t = Int(assignment[i])
-                position[i] = Int32(memberList[t].count)
-                memberList[t].append(Int32(i))
-            }
             memberSum = Array(repeating: 0, count: n)
             territoryTravel = Array(repeating: 0, count: k)
             medoids = Array(repeating: -1, count: k)
@@ -132,6 +133,48 @@ public struct IncrementalEvaluator: Sendable {
             }
         }
     }
+
+    /// Replaces the fixed centers (e.g. after a location step) and recomputes travel. O(n).
+    public mutating func setCenters(_ centers: [Center]) {
+        precondition(centers.count == k)
+        guard case .fixed = centerMode else { preconditionFailure("setCenters needs fixed-center mode") }
+        centerMode = .fixed(centers)
+        let w = problem.units.weights
+        territoryTravel = Array(repeating: 0, count: k)
+        for i in 0..<assignment.count {
+            let t = Int(assignment[i])
+            territoryTravel[t] += (w?[i] ?? 1) * distanceToCenter(i, centers[t])
+        }
+    }
+
+    /// The current fixed centers (nil in medoid mode).
+    public var centers: [Center]? {
+        if case .fixed(let c) = centerMode { return c }
+        return nil
+    }
+
+    /// The members of territory `t`, in no particular order. O(1).
+    public func members(of t: Int) -> [Int32] { memberList[t] }
+
+    /// Number of members of territory `t`. O(1).
+    public func memberCount(_ t: Int) -> Int { memberList[t].count }
+
+    /// `A_t` of requirement `r` for territory `t`.
+    @inlinable public func sum(requirement r: Int, territory t: Int) -> Double { sums[r * k + t] }
+
+    /// Lower and upper bound of requirement `r` for territory `t`.
+    @inlinable public func bounds(requirement r: Int, territory t: Int) -> (lower: Double, upper: Double) {
+        (lower[r * k + t], upper[r * k + t])
+    }
+
+    /// Relative excess of territory `t` over requirement `r`'s bounds (0 inside).
+    @inlinable public func excess(requirement r: Int, territory t: Int) -> Double { excess(r, t, sums[r * k + t]) }
+
+    /// Number of balance requirements tracked.
+    public var requirementCount: Int { values.count }
+
+    /// The value of requirement `r`'s measure for unit `i`.
+    @inlinable public func value(requirement r: Int, unit i: Int) -> Double { values[r][i] }
 
     /// Sets the penalty weight of requirement `r` and updates the penalty. O(k).
     public mutating func setWeight(_ weight: Double, requirement r: Int) {
@@ -225,6 +268,8 @@ public struct IncrementalEvaluator: Sendable {
             let w = problem.units.weight(u)
             territoryTravel[a] -= w * distanceToCenter(u, centers[a])
             territoryTravel[b] += w * distanceToCenter(u, centers[b])
+            detach(u, from: a)
+            attach(u, to: b)
         case .medoid:
             detach(u, from: a)
             updateMedoidState(removed: u, from: a, adding: nil)
@@ -245,6 +290,10 @@ public struct IncrementalEvaluator: Sendable {
             let wu = problem.units.weight(u), wv = problem.units.weight(v)
             territoryTravel[a] += wv * distanceToCenter(v, centers[a]) - wu * distanceToCenter(u, centers[a])
             territoryTravel[b] += wu * distanceToCenter(u, centers[b]) - wv * distanceToCenter(v, centers[b])
+            detach(u, from: a)
+            detach(v, from: b)
+            attach(v, to: a)
+            attach(u, to: b)
         case .medoid:
             detach(u, from: a)
             detach(v, from: b)
@@ -298,6 +347,11 @@ public struct IncrementalEvaluator: Sendable {
         }
     }
 
+    private mutating func attach(_ u: Int, to t: Int) {
+        position[u] = Int32(memberList[t].count)
+        memberList[t].append(Int32(u))
+    }
+
     /// Updates the member sums of territory `t` after `out` was detached from it and `inn` joins
     /// it, then re-picks its medoid. O(n_t).
     private mutating func updateMedoidState(removed out: Int?, from t: Int, adding inn: Int?) {
@@ -315,8 +369,7 @@ public struct IncrementalEvaluator: Sendable {
         }
         if let inn {
             memberSum[inn] = innSum
-            position[inn] = Int32(memberList[t].count)
-            memberList[t].append(Int32(inn))
+            attach(inn, to: t)
         }
         var best = (unit: -1, cost: Double.infinity)
         for m32 in memberList[t] {

@@ -1,0 +1,175 @@
+import ArgumentParser
+import TerritoryDesign
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum Method: String, ExpressibleByArgument, CaseIterable {
+    case auto, heuristic, mip
+}
+
+extension Seeding: ExpressibleByArgument {}
+
+struct Solve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Design k territories: balanced, compact, optionally contiguous.",
+        discussion: """
+            Writes the plan (CSV id,territory) and its centers (CSV territory,center beside it), \
+            prints a summary (or the JSON report with --json). Exit status 0 with a feasible plan, \
+            1 without one (the best plan found is still written, with its violations), 2 for bad input.
+            """)
+
+    @OptionGroup var problem: ProblemOptions
+
+    @Option(help: ArgumentHelp("auto, heuristic or mip (auto: heuristic).", valueName: "method"))
+    var method: Method = .auto
+
+    @Option(name: .customLong("time-limit"), help: ArgumentHelp("Wall-clock limit in seconds.", valueName: "seconds"))
+    var timeLimit: Double = 60
+
+    @Option(help: "Random seed: the same seed on the same input gives the same plan.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Independent restarts, run in parallel (the best plan wins).")
+    var restarts: Int = 2
+
+    @Option(help: ArgumentHelp("Perturbation rounds without improvement before a restart ends (default: by size).", valueName: "rounds"))
+    var stall: Int?
+
+    @Option(help: ArgumentHelp("Perturbation rounds per restart at most.", valueName: "rounds"))
+    var iterations: Int?
+
+    @Option(help: "Seeding: kmeans++, bisection or auto.")
+    var seeding: Seeding = .automatic
+
+    @Flag(name: .customLong("no-swaps"), help: "Do not use unit swaps.")
+    var noSwaps = false
+
+    @Flag(name: .customLong("no-center-moves"), help: "Keep the seeded centers (no location steps or center perturbations).")
+    var noCenterMoves = false
+
+    @Flag(name: .customLong("no-perturb"), help: "Stop at the first local optimum (no iterated local search).")
+    var noPerturb = false
+
+    @Flag(name: .customLong("check-deltas"), help: "Debug: check every incremental objective change against a full re-evaluation.")
+    var checkDeltas = false
+
+    @Option(help: ArgumentHelp("Plan CSV to write (id,territory).", valueName: "plan.csv"))
+    var out: String
+
+    @Option(name: .customLong("centers-out"), help: ArgumentHelp("Centers CSV to write (default: <plan>-centers.csv).", valueName: "file"))
+    var centersOut: String?
+
+    @Flag(help: "Print the machine report as one JSON object on stdout.")
+    var json = false
+
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") }
+        guard restarts >= 1 else { throw ValidationError("--restarts must be at least 1") }
+        if method == .mip { throw ValidationError("--method mip is not available yet; use heuristic or auto") }
+    }
+
+    func run() throws {
+        let start = ContinuousClock.now
+        var design = try problem.load()
+        guard design.k > 0 else { throw InputError(column: "--k", "give the number of territories with --k (the input does not set it)") }
+        var options = HeuristicOptions()
+        options.seed = seed
+        options.timeLimit = .milliseconds(Int64((timeLimit * 1000).rounded()))
+        options.restarts = restarts
+        options.stallLimit = stall
+        options.maxIterations = iterations
+        options.seeding = seeding
+        options.useSwaps = !noSwaps
+        options.useCenterMoves = !noCenterMoves
+        options.perturb = !noPerturb
+        options.checkDeltas = checkDeltas
+        options = try options.validated()
+        if progressEnabled(quiet: quiet) {
+            let printer = ProgressPrinter()
+            options.progress = { printer.show($0) }
+        }
+        // More territories than units is infeasible, not bad input: report it as a status.
+        if design.k <= design.unitCount { try design.validate() }
+        let outcome = HeuristicSolver.solve(design, options: options)
+        if progressEnabled(quiet: quiet) { printError("") }
+        let seconds = (ContinuousClock.now - start).seconds
+        guard let plan = outcome.plan else {
+            if json {
+                print(JSONValue.object([
+                    ("status", .string(outcome.status.rawValue)), ("travel", .null), ("bound", .null), ("gap", .null),
+                    ("feasible", .bool(false)), ("k", .number(Double(design.k))), ("units", .number(Double(design.unitCount))),
+                    ("seconds", .number(seconds)), ("balance", .object([])), ("noncontiguous", .null),
+                    ("violations", .array(outcome.explanation.map { .string($0) })), ("solver", .string(outcome.solver)),
+                ]).serialized)
+            } else {
+                print("Status: \(outcome.status.rawValue)")
+                for line in outcome.explanation { print("  - " + line) }
+            }
+            throw ExitCode(1)
+        }
+        let evaluation = Evaluator.evaluate(plan, in: design)
+        if let reported = outcome.reportedTravel, abs(reported - evaluation.travel) > 1e-6 * max(1, abs(evaluation.travel)) {
+            printError("territory: internal error: the solver reported travel \(reported), the evaluator computes \(evaluation.travel)")
+            throw ExitCode(3)
+        }
+        try Files.writeAtomically(planCSV(plan, units: design.units), to: out)
+        let centersPath = centersOut ?? defaultCentersPath(out)
+        try Files.writeAtomically(centersCSV(plan.centers, labels: plan.labels, units: design.units), to: centersPath)
+        let feasible = outcome.status.hasFeasiblePlan && evaluation.feasible
+        if json {
+            let optionsJSON: JSONValue = .object([
+                ("method", .string(method.rawValue)), ("seed", .number(Double(seed))), ("timeLimit", .number(timeLimit)),
+                ("restarts", .number(Double(restarts))), ("seeding", .string(seeding.rawValue)),
+                ("swaps", .bool(!noSwaps)), ("centerMoves", .bool(!noCenterMoves)), ("perturb", .bool(!noPerturb)),
+            ])
+            let counters: JSONValue = .object(outcome.counters.fields.map { ($0.0, .number(Double($0.1))) })
+            let report = reportJSON(evaluation, problem: design, summary: SolveSummary(
+                status: outcome.status.rawValue, solver: outcome.solver, bound: outcome.bound, seconds: seconds,
+                extra: [("options", optionsJSON), ("counters", counters), ("explanation", .array(outcome.explanation.map { .string($0) })),
+                        ("plan", .string(out)), ("centers", .string(centersPath))]))
+            print(report.serialized)
+        } else {
+            print(renderSolve(outcome, evaluation: evaluation, problem: design, seconds: seconds, seed: seed, planPath: out, centersPath: centersPath))
+        }
+        if !feasible { throw ExitCode(1) }
+    }
+}
+
+/// `plan.csv` → `plan-centers.csv`.
+func defaultCentersPath(_ plan: String) -> String {
+    if plan.hasSuffix(".csv") { return String(plan.dropLast(4)) + "-centers.csv" }
+    return plan + "-centers.csv"
+}
+
+/// Prints at most a few progress lines per second to stderr.
+final class ProgressPrinter: @unchecked Sendable {
+    private let lock = NSLockLike()
+    private var last = -1.0
+
+    func show(_ p: SolveProgress) {
+        lock.withLock {
+            guard p.seconds - last >= 0.5 else { return }
+            last = p.seconds
+            let best = p.bestFeasibleTravel.map { "best feasible travel \(fmt($0))" } ?? "no feasible plan yet (excess \(fmt(p.excess)))"
+            var stream = StandardError()
+            stream.write("\r\u{1B}[K[\(formatFixed(p.seconds, decimals: 1)) s] restart \(p.restart + 1): \(p.phase), \(best)")
+        }
+    }
+}
+
+/// A tiny mutex over pthread (Foundation-free).
+final class NSLockLike: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func withLock<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return body()
+    }
+}

@@ -1,0 +1,49 @@
+import TerritoryCore
+import TerritorySolving
+
+/// Options of the heuristic solver, with defaults that suit most problems. One value; check it
+/// with ``validated()``.
+public struct HeuristicOptions: Sendable {
+    /// Seed of every random choice: the same seed on the same input gives the same plan
+    /// (unless the time limit cuts the search short).
+    public var seed: UInt64 = 1
+    /// Wall-clock budget for the whole solve; nil for none (then iteration budgets decide).
+    public var timeLimit: Duration? = .seconds(60)
+    /// Independent restarts (different seeds derived from `seed`), run in parallel on the
+    /// available cores; the best plan wins. Fixed, not derived from the core count, so results do
+    /// not depend on the machine.
+    public var restarts = 2
+    /// Perturbation rounds without improvement before a restart ends; nil picks by size
+    /// (max(5, min(1000, 200000 / n))).
+    public var stallLimit: Int?
+    /// Perturbation rounds per restart at most; nil for no limit.
+    public var maxIterations: Int?
+    public var seeding: Seeding = .automatic
+    /// Use unit swaps besides moves.
+    public var useSwaps = true
+    /// Move free centers: location steps, center swaps and center perturbations.
+    public var useCenterMoves = true
+    /// Iterated local search (perturb and re-optimise); false stops at the first local optimum.
+    public var perturb = true
+    /// Candidate territories per unit: its nearest centers.
+    public var candidateCount = 8
+    /// Neighbour units per unit for swaps and work-list updates (without adjacency).
+    public var neighbourCount = 10
+    /// Debug mode: check the incremental objective against a full re-evaluation after every move.
+    public var checkDeltas = false
+    /// Receives progress reports (a few per second at most).
+    public var progress: (@Sendable (SolveProgress) -> Void)?
+
+    public init() {}
+
+    /// Checks every field; throws the first bad one naming its option.
+    public func validated() throws(InputError) -> HeuristicOptions {
+        if let t = timeLimit, t <= .zero { throw InputError(column: "--time-limit", "the time limit must be positive") }
+        guard restarts >= 1 && restarts <= 1024 else { throw InputError(column: "--restarts", "restarts must lie in 1…1024") }
+        if let s = stallLimit, s < 0 { throw InputError(column: "--stall", "the stall limit must be ≥ 0") }
+        if let m = maxIterations, m < 0 { throw InputError(column: "--iterations", "the iteration limit must be ≥ 0") }
+        guard candidateCount >= 1 else { throw InputError(column: "candidateCount", "must be at least 1") }
+        guard neighbourCount >= 1 else { throw InputError(column: "neighbourCount", "must be at least 1") }
+        return self
+    }
+}

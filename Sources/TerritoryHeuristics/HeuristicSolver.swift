@@ -1,0 +1,390 @@
+import TerritoryCore
+import TerritoryEvaluation
+import TerritorySolving
+
+/// The heuristic territory-design solver: seeding (k-means++ or bisection), a balanced initial
+/// assignment, penalised local search with moves and swaps alternating with exact-medoid
+/// location steps, and iterated local search with center perturbations; independent restarts
+/// run in parallel. Unconstrained p-median problems use FasterPAM center swaps instead.
+public enum HeuristicSolver {
+    public static let name = "heuristic"
+
+    /// Solves `problem` (validated) and returns the best plan found with its status.
+    public static func solve(_ problem: DesignProblem, options: HeuristicOptions = HeuristicOptions()) -> SolveOutcome {
+        let start = ContinuousClock.now
+        let deadline = options.timeLimit.map { start + $0 }
+        var proofs = infeasibilityProofs(problem)
+        if problem.k > problem.unitCount {
+            return SolveOutcome(solver: name, status: .infeasible, plan: nil, explanation: proofs, seconds: secondsSince(start))
+        }
+        var options = options
+        if !proofs.isEmpty {
+            // Proven infeasible: still return the plan closest to feasible, with a short search.
+            options.restarts = 1
+            options.stallLimit = min(options.stallLimit ?? 10, 10)
+        }
+        let labels = problem.territories.map(\.label)
+        let context = SearchContext(problem: problem, options: options, labels: labels, deadline: deadline, start: start)
+        let seed = options.seed
+        let chains = parallelMap(options.restarts) { r in
+            var rng = SplitMix64.derived(seed: seed, stream: UInt64(r))
+            return context.runChain(restart: r, rng: &rng)
+        }
+        var best = 0
+        for r in 1..<chains.count where chains[r].isBetter(than: chains[best]) { best = r }
+        let winner = chains[best]
+        var counters = chains.reduce(SolveCounters()) { $0 + $1.counters }
+        counters.restarts = options.restarts
+        let timedOut = deadline.map { ContinuousClock.now >= $0 } ?? false
+        let plan = Plan(assignment: winner.assignment, labels: labels, centers: winner.centers.map { $0 })
+        var status: SolveStatus
+        if !proofs.isEmpty {
+            status = .infeasible
+        } else if winner.excess > 0 {
+            status = .noFeasiblePlan
+        } else {
+            status = timedOut || chains.contains(where: \.timedOut) ? .timeLimit : .feasible
+        }
+        let evaluation = Evaluator.evaluate(plan, in: problem)
+        if status.hasFeasiblePlan && !evaluation.feasible {
+            // The evaluator has the last word (e.g. a contiguity break the search could not mend).
+            status = .noFeasiblePlan
+        }
+        if status == .noFeasiblePlan || status == .infeasible {
+            proofs += evaluation.violations.prefix(20).map { "best plan found: " + $0.message }
+        }
+        return SolveOutcome(
+            solver: name, status: status, plan: plan, reportedTravel: winner.travel, explanation: proofs,
+            counters: counters, seconds: secondsSince(start))
+    }
+}
+
+/// The best plan of one restart.
+struct ChainResult: Sendable {
+    var assignment: [Int32]
+    var centers: [Center]
+    var travel: Double
+    var excess: Double
+    var counters: SolveCounters
+    var timedOut: Bool
+    var restart: Int
+
+    /// Feasible beats infeasible; then less excess; then less travel; then the earlier restart.
+    func isBetter(than other: ChainResult) -> Bool {
+        if (excess == 0) != (other.excess == 0) { return excess == 0 }
+        if excess != other.excess { return excess < other.excess }
+        if travel != other.travel { return travel < other.travel }
+        return restart < other.restart
+    }
+}
+
+/// Everything a restart needs that does not change during the search.
+struct SearchContext: Sendable {
+    let problem: DesignProblem
+    let options: HeuristicOptions
+    let labels: [String]
+    let deadline: ContinuousClock.Instant?
+    let start: ContinuousClock.Instant
+    let rules: SearchRules
+    let neighbours: NeighbourLists
+    let fixedCenters: [Center?]
+    let seedWeights: [Double]
+    let stallLimit: Int
+    let pureMedian: Bool
+
+    init(problem: DesignProblem, options: HeuristicOptions, labels: [String], deadline: ContinuousClock.Instant?, start: ContinuousClock.Instant) {
+        self.problem = problem
+        self.options = options
+        self.labels = labels
+        self.deadline = deadline
+        self.start = start
+        self.rules = SearchRules(problem: problem, labels: labels)
+        if problem.requiresContiguity, let adjacency = problem.adjacency {
+            neighbours = NeighbourLists(adjacency: adjacency)
+        } else {
+            neighbours = NeighbourLists(nearestOf: problem, count: options.neighbourCount)
+        }
+        fixedCenters = problem.territories.map(\.center)
+        // Seed weights: the first balanced measure (units that carry more attract centers).
+        if let first = problem.balance.first {
+            let values = problem.units.measures[first.measure].values
+            let mean = max(values.reduce(0, +) / Double(max(values.count, 1)), 1e-12)
+            seedWeights = values.map { max($0, 0) + 1e-3 * mean }
+        } else {
+            seedWeights = Array(repeating: 1, count: problem.unitCount)
+        }
+        let n = problem.unitCount
+        stallLimit = options.stallLimit ?? max(5, min(1000, 200_000 / max(n, 1)))
+        pureMedian = problem.balance.isEmpty && !problem.requiresContiguity && fixedCenters.allSatisfy { $0 == nil }
+            && !rules.hasRestrictions && problem.disruptionBudget == nil && options.useCenterMoves
+    }
+
+    var timeUp: Bool { deadline.map { ContinuousClock.now >= $0 } ?? false }
+
+    func report(_ phase: String, restart: Int, best: ChainResult?, excess: Double) {
+        options.progress?(SolveProgress(
+            seconds: secondsSince(start), phase: phase,
+            bestFeasibleTravel: best.flatMap { $0.excess == 0 ? $0.travel : nil }, excess: excess, restart: restart))
+    }
+
+    func runChain(restart: Int, rng: inout SplitMix64) -> ChainResult {
+        pureMedian ? runMedianChain(restart: restart, rng: &rng) : runTerritoryChain(restart: restart, rng: &rng)
+    }
+
+    // MARK: Unconstrained p-median: FasterPAM + iterated local search
+
+    func runMedianChain(restart: Int, rng: inout SplitMix64) -> ChainResult {
+        let n = problem.unitCount, k = problem.k
+        let initial = kMeansPlusPlusCenters(problem: problem, fixed: Array(repeating: nil, count: k), weights: seedWeights, rng: &rng)
+        let medoids = initial.map { center -> Int in if case .unit(let u) = center { return u } else { return 0 } }
+        var search = PMedianSwap(distances: problem.distances, weights: problem.units.weights, medoids: medoids)
+        var counters = SolveCounters()
+        search.run(start: rng.nextIndex(below: n), shouldStop: { timeUp })
+        var bestMedoids = search.medoids
+        var bestCost = search.cost
+        var stall = 0, iterations = 0
+        report("local optimum", restart: restart, best: nil, excess: 0)
+        while options.perturb && stall < stallLimit && !timeUp && k < n {
+            if let limit = options.maxIterations, iterations >= limit { break }
+            iterations += 1
+            counters.perturbations += 1
+            // Kick: replace 1–3 medoids by units drawn in proportion to their current cost.
+            var medoids = bestMedoids
+            let changes = 1 + rng.nextIndex(below: min(3, k))
+            var isMedoid = [Bool](repeating: false, count: n)
+            for m in medoids { isMedoid[m] = true }
+            for _ in 0..<changes {
+                let slot = rng.nextIndex(below: k)
+                var total = 0.0
+                for i in 0..<n where !isMedoid[i] { total += search.d1[i] * search.d1[i] }
+                let pick = rng.nextUnit() < 0.5 || total == 0
+                    ? (0..<n).filter { !isMedoid[$0] }[rng.nextIndex(below: n - k)]
+                    : (sample(0..<n, weight: { isMedoid[$0] ? 0 : search.d1[$0] * search.d1[$0] }, total: total, rng: &rng) ?? 0)
+                isMedoid[medoids[slot]] = false
+                medoids[slot] = pick
+                isMedoid[pick] = true
+            }
+            search = PMedianSwap(distances: problem.distances, weights: problem.units.weights, medoids: medoids)
+            search.run(start: rng.nextIndex(below: n), shouldStop: { timeUp })
+            if search.cost < bestCost - 1e-9 * max(1, bestCost) {
+                bestCost = search.cost
+                bestMedoids = search.medoids
+                stall = 0
+                report("improved", restart: restart, best: nil, excess: 0)
+            } else {
+                stall += 1
+            }
+            counters.centerSwapsEvaluated += search.swapsEvaluated
+            counters.centerSwapsApplied += search.swapsApplied
+        }
+        let final = PMedianSwap(distances: problem.distances, weights: problem.units.weights, medoids: bestMedoids)
+        return ChainResult(
+            assignment: final.assignment, centers: bestMedoids.map { .unit($0) }, travel: final.cost, excess: 0,
+            counters: counters, timedOut: timeUp, restart: restart)
+    }
+
+    // MARK: Territory design: penalised local search + location steps + ILS
+
+    func runTerritoryChain(restart: Int, rng: inout SplitMix64) -> ChainResult {
+        let n = problem.unitCount, k = problem.k
+        var counters = SolveCounters()
+        // Initial centers and assignment.
+        let allFixed = fixedCenters.allSatisfy { $0 != nil }
+        let useBisection: Bool
+        switch options.seeding {
+        case .bisection: useBisection = !allFixed && !problem.requiresContiguity
+        case .kmeansPlusPlus: useBisection = false
+        case .automatic: useBisection = fixedCenters.allSatisfy { $0 == nil } && !problem.requiresContiguity && n > 20_000
+        }
+        var centers: [Center]
+        var assignment: [Int32]
+        if useBisection {
+            assignment = bisectionPartition(problem: problem, weights: seedWeights)
+            for i in 0..<n { if let t = rules.lockedTerritory[i] { assignment[i] = Int32(t) } }
+            centers = medoidCenters(assignment: assignment, current: nil)
+        } else {
+            centers = allFixed ? fixedCenters.map { $0! } : kMeansPlusPlusCenters(problem: problem, fixed: fixedCenters, weights: seedWeights, rng: &rng)
+            let candidates = CenterCandidates(problem: problem, centers: centers, count: options.candidateCount)
+            if problem.requiresContiguity, let adjacency = problem.adjacency {
+                let seeds = centers.map { nearestUnit(to: $0) }
+                assignment = contiguousGrowth(problem: problem, seeds: seeds, adjacency: adjacency, weights: seedWeights, rules: rules)
+            } else {
+                assignment = regretAssignment(problem: problem, centers: centers, candidates: candidates, rules: rules)
+            }
+            ensureNoEmptyTerritory(&assignment)
+            if !allFixed { centers = medoidCenters(assignment: assignment, current: centers) }
+        }
+        ensureNoEmptyTerritory(&assignment)
+        var state = IncrementalEvaluator(problem: problem, assignment: assignment, centerMode: .fixed(centers))
+        let baseWeight = max(state.travel / Double(k), 1e-9)
+        for r in 0..<state.requirementCount { state.setWeight(baseWeight, requirement: r) }
+        let epsilon = 1e-10 * max(1, state.travel / Double(n))
+        var search = LocalSearch(
+            state: state, neighbours: neighbours,
+            candidates: CenterCandidates(problem: problem, centers: centers, count: options.candidateCount),
+            rules: rules, contiguous: problem.requiresContiguity, adjacency: problem.adjacency,
+            useSwaps: options.useSwaps, epsilon: epsilon)
+        search.checkDeltas = options.checkDeltas
+        let deadline = self.deadline
+        search.shouldStop = { deadline.map { ContinuousClock.now >= $0 } ?? false }
+
+        optimise(&search, counters: &counters)
+        var best = snapshot(search, counters: counters, restart: restart)
+        report("local optimum", restart: restart, best: best, excess: best.excess)
+        var stall = 0, iterations = 0
+        while options.perturb && stall < stallLimit && !timeUp {
+            if let limit = options.maxIterations, iterations >= limit { break }
+            iterations += 1
+            counters.perturbations += 1
+            perturb(&search, rng: &rng)
+            optimise(&search, counters: &counters)
+            let current = snapshot(search, counters: counters, restart: restart)
+            if current.isBetter(than: best) {
+                let gain = best.excess == current.excess ? (best.travel - current.travel) / max(best.travel, 1e-12) : 1
+                best = current
+                if gain > 1e-9 { stall = 0 } else { stall += 1 }
+                report("improved", restart: restart, best: best, excess: best.excess)
+            } else {
+                stall += 1
+                restore(&search, to: best)
+            }
+        }
+        best.counters = counters + search.counters
+        best.timedOut = timeUp
+        return best
+    }
+
+    /// Local search to a local optimum, raising penalty weights while bands are violated, then
+    /// location steps (exact medoids) for free centers until the centers stop moving.
+    func optimise(_ search: inout LocalSearch, counters: inout SolveCounters) {
+        for _ in 0..<50 {
+            search.enqueueAll()
+            search.descend()
+            var rounds = 0
+            while search.state.totalExcess > 0 && rounds < 12 && !timeUp {
+                rounds += 1
+                for r in 0..<search.state.requirementCount {
+                    var violated = false
+                    for t in 0..<problem.k where search.state.excess(requirement: r, territory: t) > 0 { violated = true; break }
+                    if violated { search.state.setWeight(search.state.weights[r] * 4, requirement: r) }
+                }
+                search.enqueueAll()
+                search.descend()
+            }
+            guard options.useCenterMoves, !timeUp else { break }
+            let current = search.state.centers!
+            let next = medoidCenters(assignment: search.state.assignment, current: current)
+            counters.locationSteps += 1
+            if next == current { break }
+            search.state.setCenters(next)
+            search.candidates = CenterCandidates(problem: problem, centers: next, count: options.candidateCount)
+        }
+        // Travel is always measured to the medoids of free territories when a restart records a plan.
+        if options.useCenterMoves {
+            let current = search.state.centers!
+            let next = medoidCenters(assignment: search.state.assignment, current: current)
+            if next != current { search.state.setCenters(next) }
+        }
+    }
+
+    /// Changes the current solution so the next descent explores elsewhere: free centers jump to a
+    /// unit drawn in proportion to its travel cost; otherwise a patch of units changes territory.
+    func perturb(_ search: inout LocalSearch, rng: inout SplitMix64) {
+        let n = problem.unitCount, k = problem.k
+        var centers = search.state.centers!
+        let free = (0..<k).filter { fixedCenters[$0] == nil }
+        if options.useCenterMoves && !free.isEmpty && !problem.requiresContiguity {
+            let moves = 1 + rng.nextIndex(below: min(2, free.count))
+            for _ in 0..<moves {
+                let t = free[rng.nextIndex(below: free.count)]
+                // Draw the new center by travel cost (far, poorly served units), or uniformly.
+                var costs = [Double](repeating: 0, count: n)
+                var total = 0.0
+                for i in 0..<n {
+                    let c = distanceTo(problem.distances, i, centers[Int(search.state.assignment[i])])
+                    costs[i] = c * c
+                    total += costs[i]
+                }
+                let pick = total > 0 && rng.nextUnit() < 0.7
+                    ? (sample(0..<n, weight: { costs[$0] }, total: total, rng: &rng) ?? rng.nextIndex(below: n))
+                    : rng.nextIndex(below: n)
+                centers[t] = .unit(pick)
+            }
+            search.state.setCenters(centers)
+            search.candidates = CenterCandidates(problem: problem, centers: centers, count: options.candidateCount)
+            return
+        }
+        // Patch kick: a random unit and its neighbours join a neighbouring territory.
+        let seed = rng.nextIndex(below: n)
+        let from = Int(search.state.assignment[seed])
+        var to = -1
+        for j in neighbours[seed] where Int(search.state.assignment[Int(j)]) != from { to = Int(search.state.assignment[Int(j)]); break }
+        if to < 0 { to = (from + 1 + rng.nextIndex(below: max(k - 1, 1))) % k }
+        var patch = [seed]
+        for j in neighbours[seed] where Int(search.state.assignment[Int(j)]) == from { patch.append(Int(j)) }
+        for i in patch where rules.canServe(to, i) && search.state.memberCount(from) > 1 {
+            if problem.requiresContiguity && !search.staysConnected(removing: i, from: from) { continue }
+            search.forceMove(i, to: to)
+        }
+    }
+
+    func snapshot(_ search: LocalSearch, counters: SolveCounters, restart: Int) -> ChainResult {
+        let excess = search.state.totalExcess
+        return ChainResult(
+            assignment: search.state.assignment, centers: search.state.centers!, travel: search.state.travel,
+            excess: excess <= 1e-12 ? 0 : excess, counters: counters, timedOut: false, restart: restart)
+    }
+
+    func restore(_ search: inout LocalSearch, to best: ChainResult) {
+        var state = IncrementalEvaluator(problem: problem, assignment: best.assignment, centerMode: .fixed(best.centers))
+        for r in 0..<state.requirementCount { state.setWeight(search.state.weights[r], requirement: r) }
+        let counters = search.counters
+        search.state = state
+        search.candidates = CenterCandidates(problem: problem, centers: best.centers, count: options.candidateCount)
+        search.counters = counters
+    }
+
+    /// Exact medoids of every free territory (fixed centers stay). Parallel over territories.
+    func medoidCenters(assignment: [Int32], current: [Center]?) -> [Center] {
+        let members = TerritoryMembers(assignment: assignment, k: problem.k)
+        let distances = problem.distances
+        let weights = problem.units.weights
+        let fixed = fixedCenters
+        return parallelMap(problem.k) { t -> Center in
+            if let f = fixed[t] { return f }
+            guard let m = medoid(of: members[t], distances: distances, weights: weights) else {
+                return current?[t] ?? .unit(0)
+            }
+            return .unit(m.unit)
+        }
+    }
+
+    func nearestUnit(to center: Center) -> Int {
+        switch center {
+        case .unit(let u): return u
+        case .point(let p):
+            var best = 0
+            for i in 1..<problem.unitCount where problem.distances(i, p) < problem.distances(best, p) { best = i }
+            return best
+        }
+    }
+
+    /// Gives every empty territory one unit: the unit nearest to its seed that can move without
+    /// emptying another territory.
+    func ensureNoEmptyTerritory(_ assignment: inout [Int32]) {
+        let k = problem.k
+        var counts = [Int](repeating: 0, count: k)
+        for t in assignment { counts[Int(t)] += 1 }
+        for t in 0..<k where counts[t] == 0 {
+            var best = -1
+            for i in 0..<problem.unitCount where rules.isMovable(i) && rules.canServe(t, i) && counts[Int(assignment[i])] > 1 {
+                best = i
+                break
+            }
+            guard best >= 0 else { continue }
+            counts[Int(assignment[best])] -= 1
+            assignment[best] = Int32(t)
+            counts[t] += 1
+        }
+    }
+}
