@@ -40,6 +40,9 @@ struct Solve: ParsableCommand {
     @Option(help: ArgumentHelp("Perturbation rounds per restart at most.", valueName: "rounds"))
     var iterations: Int?
 
+    @Option(help: ArgumentHelp("Accept perturbed solutions within this fraction of the best objective (record-to-record travel; 0: improvements only).", valueName: "fraction"))
+    var acceptance: Double = 0.005
+
     @Option(help: "Seeding: kmeans++, bisection or auto.")
     var seeding: Seeding = .automatic
 
@@ -84,6 +87,7 @@ struct Solve: ParsableCommand {
         options.stallLimit = stall
         options.maxIterations = iterations
         options.seeding = seeding
+        options.acceptance = acceptance
         options.useSwaps = !noSwaps
         options.useCenterMoves = !noCenterMoves
         options.perturb = !noPerturb
@@ -124,7 +128,7 @@ struct Solve: ParsableCommand {
         if json {
             let optionsJSON: JSONValue = .object([
                 ("method", .string(method.rawValue)), ("seed", .number(Double(seed))), ("timeLimit", .number(timeLimit)),
-                ("restarts", .number(Double(restarts))), ("seeding", .string(seeding.rawValue)),
+                ("restarts", .number(Double(restarts))), ("seeding", .string(seeding.rawValue)), ("acceptance", .number(acceptance)),
                 ("swaps", .bool(!noSwaps)), ("centerMoves", .bool(!noCenterMoves)), ("perturb", .bool(!noPerturb)),
             ])
             let counters: JSONValue = .object(outcome.counters.fields.map { ($0.0, .number(Double($0.1))) })

@@ -74,14 +74,15 @@ public struct Distances: Sendable {
     @inlinable public var supportsPoints: Bool { metric != .matrix }
 
     /// Distance between units `i` and `j`.
-    @inlinable public func callAsFunction(_ i: Int, _ j: Int) -> Double {
+    @inlinable @inline(__always) public func callAsFunction(_ i: Int, _ j: Int) -> Double {
         switch metric {
         case .euclidean:
             let dx = a[i] - a[j], dy = b[i] - b[j]
             return (dx * dx + dy * dy).squareRoot()
         case .euclideanTruncated:
             let dx = a[i] - a[j], dy = b[i] - b[j]
-            return (dx * dx + dy * dy).squareRoot().rounded(.down)
+            // Non-negative and far below 2^63: truncation through Int64 is floor, without libm.
+            return Double(Int64((dx * dx + dy * dy).squareRoot()))
         case .haversine:
             return Distances.haversine(a[i], b[i], cosB[i], a[j], b[j], cosB[j])
         case .matrix:

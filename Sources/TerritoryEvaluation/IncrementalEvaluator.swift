@@ -32,7 +32,10 @@ public struct IncrementalEvaluator: Sendable {
     }
 
     public let problem: DesignProblem
-    public private(set) var centerMode: CenterMode
+    /// Whether travel is measured to exact medoids (else to `centerList`).
+    public let medoidMode: Bool
+    /// Fixed centers (fixed mode; empty in medoid mode).
+    public private(set) var centerList: [Center]
     public private(set) var assignment: [Int32]
     /// `A_t` per requirement: `sums[r * k + t]`.
     public private(set) var sums: [Double]
@@ -60,9 +63,16 @@ public struct IncrementalEvaluator: Sendable {
     public init(problem: DesignProblem, assignment: [Int32], centerMode: CenterMode, penaltyWeight: Double = 1) {
         precondition(assignment.count == problem.unitCount)
         precondition(assignment.allSatisfy { $0 >= 0 && Int($0) < problem.k }, "every unit must be assigned")
-        if case .fixed(let centers) = centerMode { precondition(centers.count == problem.k) }
         self.problem = problem
-        self.centerMode = centerMode
+        switch centerMode {
+        case .fixed(let centers):
+            precondition(centers.count == problem.k)
+            self.medoidMode = false
+            self.centerList = centers
+        case .medoid:
+            self.medoidMode = true
+            self.centerList = []
+        }
         self.assignment = assignment
         self.k = problem.k
         let reqs = problem.balance
@@ -108,14 +118,13 @@ public struct IncrementalEvaluator: Sendable {
             position[i] = Int32(memberList[t].count)
             memberList[t].append(Int32(i))
         }
-        switch centerMode {
-        case .fixed(let centers):
+        if !medoidMode {
             territoryTravel = Array(repeating: 0, count: k)
             for i in 0..<n {
                 let t = Int(assignment[i])
-                territoryTravel[t] += (w?[i] ?? 1) * distanceToCenter(i, centers[t])
+                territoryTravel[t] += (w?[i] ?? 1) * distanceToCenter(i, centerList[t])
             }
-        case .medoid:
+        } else {
             memberSum = Array(repeating: 0, count: n)
             territoryTravel = Array(repeating: 0, count: k)
             medoids = Array(repeating: -1, count: k)
@@ -137,8 +146,8 @@ public struct IncrementalEvaluator: Sendable {
     /// Replaces the fixed centers (e.g. after a location step) and recomputes travel. O(n).
     public mutating func setCenters(_ centers: [Center]) {
         precondition(centers.count == k)
-        guard case .fixed = centerMode else { preconditionFailure("setCenters needs fixed-center mode") }
-        centerMode = .fixed(centers)
+        precondition(!medoidMode, "setCenters needs fixed-center mode")
+        centerList = centers
         let w = problem.units.weights
         territoryTravel = Array(repeating: 0, count: k)
         for i in 0..<assignment.count {
@@ -147,11 +156,18 @@ public struct IncrementalEvaluator: Sendable {
         }
     }
 
-    /// The current fixed centers (nil in medoid mode).
-    public var centers: [Center]? {
-        if case .fixed(let c) = centerMode { return c }
-        return nil
+    /// Moves the center of territory `t` and recomputes its travel. O(n_t).
+    public mutating func setCenter(_ center: Center, of t: Int) {
+        precondition(!medoidMode, "setCenter needs fixed-center mode")
+        centerList[t] = center
+        let w = problem.units.weights
+        var sum = 0.0
+        for i in memberList[t] { sum += (w?[Int(i)] ?? 1) * distanceToCenter(Int(i), center) }
+        territoryTravel[t] = sum
     }
+
+    /// The current fixed centers (nil in medoid mode).
+    public var centers: [Center]? { medoidMode ? nil : centerList }
 
     /// The members of territory `t`, in no particular order. O(1).
     public func members(of t: Int) -> [Int32] { memberList[t] }
@@ -227,11 +243,10 @@ public struct IncrementalEvaluator: Sendable {
         let a = Int(assignment[u])
         if a == b { return ObjectiveDelta(travel: 0, penalty: 0) }
         let pen = penaltyChange(removing: u, from: a, adding: nil, to: b)
-        switch centerMode {
-        case .fixed(let centers):
+        if !medoidMode {
             let w = problem.units.weight(u)
-            return ObjectiveDelta(travel: w * (distanceToCenter(u, centers[b]) - distanceToCenter(u, centers[a])), penalty: pen)
-        case .medoid:
+            return ObjectiveDelta(travel: w * (distanceToCenter(u, centerList[b]) - distanceToCenter(u, centerList[a])), penalty: pen)
+        } else {
             let newA = bestMedoid(of: a, removing: u, adding: nil).cost
             let newB = bestMedoid(of: b, removing: nil, adding: u).cost
             return ObjectiveDelta(travel: newA + newB - territoryTravel[a] - territoryTravel[b], penalty: pen)
@@ -244,13 +259,13 @@ public struct IncrementalEvaluator: Sendable {
         let a = Int(assignment[u]), b = Int(assignment[v])
         if a == b { return ObjectiveDelta(travel: 0, penalty: 0) }
         let pen = penaltyChange(removing: u, from: a, adding: v, to: b)
-        switch centerMode {
-        case .fixed(let centers):
+        if !medoidMode {
+            let centers = centerList
             let wu = problem.units.weight(u), wv = problem.units.weight(v)
             let t = wu * (distanceToCenter(u, centers[b]) - distanceToCenter(u, centers[a]))
                 + wv * (distanceToCenter(v, centers[a]) - distanceToCenter(v, centers[b]))
             return ObjectiveDelta(travel: t, penalty: pen)
-        case .medoid:
+        } else {
             let newA = bestMedoid(of: a, removing: u, adding: v).cost
             let newB = bestMedoid(of: b, removing: v, adding: u).cost
             return ObjectiveDelta(travel: newA + newB - territoryTravel[a] - territoryTravel[b], penalty: pen)
@@ -263,14 +278,13 @@ public struct IncrementalEvaluator: Sendable {
         guard a != b else { return }
         applyBalance(u, from: a, to: b)
         assignment[u] = Int32(b)
-        switch centerMode {
-        case .fixed(let centers):
+        if !medoidMode {
             let w = problem.units.weight(u)
-            territoryTravel[a] -= w * distanceToCenter(u, centers[a])
-            territoryTravel[b] += w * distanceToCenter(u, centers[b])
+            territoryTravel[a] -= w * distanceToCenter(u, centerList[a])
+            territoryTravel[b] += w * distanceToCenter(u, centerList[b])
             detach(u, from: a)
             attach(u, to: b)
-        case .medoid:
+        } else {
             detach(u, from: a)
             updateMedoidState(removed: u, from: a, adding: nil)
             updateMedoidState(removed: nil, from: b, adding: u)
@@ -285,8 +299,8 @@ public struct IncrementalEvaluator: Sendable {
         applyBalance(v, from: b, to: a)
         assignment[u] = Int32(b)
         assignment[v] = Int32(a)
-        switch centerMode {
-        case .fixed(let centers):
+        if !medoidMode {
+            let centers = centerList
             let wu = problem.units.weight(u), wv = problem.units.weight(v)
             territoryTravel[a] += wv * distanceToCenter(v, centers[a]) - wu * distanceToCenter(u, centers[a])
             territoryTravel[b] += wu * distanceToCenter(u, centers[b]) - wv * distanceToCenter(v, centers[b])
@@ -294,7 +308,7 @@ public struct IncrementalEvaluator: Sendable {
             detach(v, from: b)
             attach(v, to: a)
             attach(u, to: b)
-        case .medoid:
+        } else {
             detach(u, from: a)
             detach(v, from: b)
             updateMedoidState(removed: u, from: a, adding: v)
@@ -382,9 +396,6 @@ public struct IncrementalEvaluator: Sendable {
 
     /// The current plan with `labels`; medoid mode leaves centers free, fixed mode records them.
     public func plan(labels: [String]) -> Plan {
-        switch centerMode {
-        case .fixed(let centers): return Plan(assignment: assignment, labels: labels, centers: centers.map { $0 })
-        case .medoid: return Plan(assignment: assignment, labels: labels)
-        }
+        medoidMode ? Plan(assignment: assignment, labels: labels) : Plan(assignment: assignment, labels: labels, centers: centerList.map { $0 })
     }
 }

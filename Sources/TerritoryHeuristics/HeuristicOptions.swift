@@ -14,11 +14,14 @@ public struct HeuristicOptions: Sendable {
     /// not depend on the machine.
     public var restarts = 2
     /// Perturbation rounds without improvement before a restart ends; nil picks by size
-    /// (max(5, min(1000, 200000 / n))).
+    /// (max(5000, 20·k)).
     public var stallLimit: Int?
     /// Perturbation rounds per restart at most; nil for no limit.
     public var maxIterations: Int?
     public var seeding: Seeding = .automatic
+    /// Record-to-record acceptance: a perturbed solution whose objective is within this fraction
+    /// of the best becomes the current one (0 accepts improvements only).
+    public var acceptance = 0.005
     /// Use unit swaps besides moves.
     public var useSwaps = true
     /// Move free centers: location steps, center swaps and center perturbations.
@@ -42,6 +45,9 @@ public struct HeuristicOptions: Sendable {
         guard restarts >= 1 && restarts <= 1024 else { throw InputError(column: "--restarts", "restarts must lie in 1…1024") }
         if let s = stallLimit, s < 0 { throw InputError(column: "--stall", "the stall limit must be ≥ 0") }
         if let m = maxIterations, m < 0 { throw InputError(column: "--iterations", "the iteration limit must be ≥ 0") }
+        guard acceptance.isFinite && acceptance >= 0 && acceptance < 1 else {
+            throw InputError(column: "--acceptance", "the acceptance threshold must lie in 0…1")
+        }
         guard candidateCount >= 1 else { throw InputError(column: "candidateCount", "must be at least 1") }
         guard neighbourCount >= 1 else { throw InputError(column: "neighbourCount", "must be at least 1") }
         return self

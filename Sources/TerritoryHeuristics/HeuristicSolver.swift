@@ -91,6 +91,10 @@ struct SearchContext: Sendable {
     let seedWeights: [Double]
     let stallLimit: Int
     let pureMedian: Bool
+    /// Whether to finish each descent with exact-medoid deltas (all centers free, small territories).
+    let polishWithMedoids: Bool
+    /// Territories whose center the search may move.
+    let freeTerritories: [Int]
 
     init(problem: DesignProblem, options: HeuristicOptions, labels: [String], deadline: ContinuousClock.Instant?, start: ContinuousClock.Instant) {
         self.problem = problem
@@ -114,9 +118,12 @@ struct SearchContext: Sendable {
             seedWeights = Array(repeating: 1, count: problem.unitCount)
         }
         let n = problem.unitCount
-        stallLimit = options.stallLimit ?? max(5, min(1000, 200_000 / max(n, 1)))
+        stallLimit = options.stallLimit ?? max(5000, 20 * problem.k)
+        freeTerritories = (0..<problem.k).filter { problem.territories[$0].center == nil }
         pureMedian = problem.balance.isEmpty && !problem.requiresContiguity && fixedCenters.allSatisfy { $0 == nil }
             && !rules.hasRestrictions && problem.disruptionBudget == nil && options.useCenterMoves
+        polishWithMedoids = options.useCenterMoves && fixedCenters.allSatisfy { $0 == nil }
+            && n / max(problem.k, 1) <= 400 && n <= 50_000
     }
 
     var timeUp: Bool { deadline.map { ContinuousClock.now >= $0 } ?? false }
@@ -229,29 +236,112 @@ struct SearchContext: Sendable {
         search.shouldStop = { deadline.map { ContinuousClock.now >= $0 } ?? false }
 
         optimise(&search, counters: &counters)
+        report("local optimum", restart: restart, best: snapshot(search, counters: counters, restart: restart), excess: search.state.totalExcess)
+
+        // Iterated local search, kept local: perturb one region, descend from the units it
+        // touched, re-center the territories that changed, then keep the result or undo it change
+        // by change. Acceptance is record-to-record travel: a result within `acceptance` of the
+        // best objective becomes the current solution, so the search can cross shallow ridges;
+        // the best solution is kept apart. A global refresh (every move, exact medoids, fresh
+        // candidate lists) runs now and then.
+        var current = (objective: search.objective, excess: search.state.totalExcess)
         var best = snapshot(search, counters: counters, restart: restart)
-        report("local optimum", restart: restart, best: best, excess: best.excess)
+        var bestObjective = current.objective
         var stall = 0, iterations = 0
+        var changedSinceRefresh = false
+        let refreshInterval = 500
+        let threshold = options.acceptance
+        search.clearDirty()
         while options.perturb && stall < stallLimit && !timeUp {
             if let limit = options.maxIterations, iterations >= limit { break }
             iterations += 1
             counters.perturbations += 1
+            search.beginLog()
             perturb(&search, rng: &rng)
-            optimise(&search, counters: &counters)
-            let current = snapshot(search, counters: counters, restart: restart)
-            if current.isBetter(than: best) {
-                let gain = best.excess == current.excess ? (best.travel - current.travel) / max(best.travel, 1e-12) : 1
-                best = current
-                if gain > 1e-9 { stall = 0 } else { stall += 1 }
-                report("improved", restart: restart, best: best, excess: best.excess)
+            search.descend()
+            relocateDirty(&search, counters: &counters)
+            let objective = search.objective
+            let excess = search.state.totalExcess
+            let improvesBest = excess <= best.excess + 1e-12 && objective < bestObjective - 1e-12 * max(1, abs(bestObjective))
+            let acceptable = excess <= current.excess + 1e-12
+                && (objective < current.objective || objective <= bestObjective + threshold * abs(bestObjective))
+            if improvesBest || acceptable {
+                search.commitLog()
+                current = (objective, excess)
+                changedSinceRefresh = true
+            } else {
+                search.undoLog()
+            }
+            search.clearDirty()
+            if improvesBest {
+                let gain = (bestObjective - objective) / max(abs(bestObjective), 1e-12)
+                stall = gain > 1e-9 ? 0 : stall + 1
+                bestObjective = objective
+                best = snapshot(search, counters: counters, restart: restart)
             } else {
                 stall += 1
-                restore(&search, to: best)
+            }
+            if changedSinceRefresh && (iterations % refreshInterval == 0 || stall >= stallLimit) {
+                optimise(&search, counters: &counters)
+                search.clearDirty()
+                current = (search.objective, search.state.totalExcess)
+                changedSinceRefresh = false
+                let candidate = snapshot(search, counters: counters, restart: restart)
+                if candidate.isBetter(than: best) {
+                    if (best.travel - candidate.travel) / max(best.travel, 1e-12) > 1e-9 { stall = 0 }
+                    best = candidate
+                    bestObjective = current.objective
+                }
+                report("improved", restart: restart, best: best, excess: best.excess)
             }
         }
+        // The best solution, polished once more.
+        var bestState = IncrementalEvaluator(problem: problem, assignment: best.assignment, centerMode: .fixed(best.centers))
+        for r in 0..<bestState.requirementCount { bestState.setWeight(search.state.weights[r], requirement: r) }
+        let carried = search.counters
+        search.state = bestState
+        search.counters = carried
+        search.candidates = CenterCandidates(problem: problem, centers: best.centers, count: options.candidateCount)
+        if !timeUp { optimise(&search, counters: &counters) }
+        finishCenters(&search)
+        let polished = snapshot(search, counters: counters, restart: restart)
+        if polished.isBetter(than: best) || polished.travel == best.travel { best = polished }
         best.counters = counters + search.counters
         best.timedOut = timeUp
         return best
+    }
+
+    /// Re-centers territories whose membership changed (exact medoids), re-descending around
+    /// each moved center; a few rounds at most.
+    func relocateDirty(_ search: inout LocalSearch, counters: inout SolveCounters) {
+        guard options.useCenterMoves else { return }
+        for _ in 0..<5 {
+            let dirty = search.dirtyTerritories
+            search.clearDirty()
+            var moved = false
+            for t32 in dirty {
+                let t = Int(t32)
+                guard fixedCenters[t] == nil else { continue }
+                let members = ArraySlice(search.state.members(of: t).sorted())
+                guard let m = medoid(of: members, distances: problem.distances, weights: problem.units.weights) else { continue }
+                if search.state.centerList[t] != .unit(m.unit) {
+                    search.setCenter(.unit(m.unit), of: t)
+                    search.enqueueTerritory(t)
+                    moved = true
+                }
+            }
+            counters.locationSteps += 1
+            if !moved { break }
+            search.descend()
+        }
+    }
+
+    /// Makes every free center the exact medoid of its territory (travel only drops).
+    func finishCenters(_ search: inout LocalSearch) {
+        guard options.useCenterMoves else { return }
+        let current = search.state.centerList
+        let next = medoidCenters(assignment: search.state.assignment, current: current)
+        if next != current { search.state.setCenters(next) }
     }
 
     /// Local search to a local optimum, raising penalty weights while bands are violated, then
@@ -279,50 +369,81 @@ struct SearchContext: Sendable {
             search.state.setCenters(next)
             search.candidates = CenterCandidates(problem: problem, centers: next, count: options.candidateCount)
         }
-        // Travel is always measured to the medoids of free territories when a restart records a plan.
-        if options.useCenterMoves {
-            let current = search.state.centers!
-            let next = medoidCenters(assignment: search.state.assignment, current: current)
-            if next != current { search.state.setCenters(next) }
+        if polishWithMedoids && !timeUp {
+            polish(&search, counters: &counters)
         }
+        finishCenters(&search)
     }
 
-    /// Changes the current solution so the next descent explores elsewhere: free centers jump to a
-    /// unit drawn in proportion to its travel cost; otherwise a patch of units changes territory.
-    func perturb(_ search: inout LocalSearch, rng: inout SplitMix64) {
-        let n = problem.unitCount, k = problem.k
-        var centers = search.state.centers!
-        let free = (0..<k).filter { fixedCenters[$0] == nil }
-        if options.useCenterMoves && !free.isEmpty && !problem.requiresContiguity {
-            let moves = 1 + rng.nextIndex(below: min(2, free.count))
-            for _ in 0..<moves {
-                let t = free[rng.nextIndex(below: free.count)]
-                // Draw the new center by travel cost (far, poorly served units), or uniformly.
-                var costs = [Double](repeating: 0, count: n)
-                var total = 0.0
-                for i in 0..<n {
-                    let c = distanceTo(problem.distances, i, centers[Int(search.state.assignment[i])])
-                    costs[i] = c * c
-                    total += costs[i]
-                }
-                let pick = total > 0 && rng.nextUnit() < 0.7
-                    ? (sample(0..<n, weight: { costs[$0] }, total: total, rng: &rng) ?? rng.nextIndex(below: n))
-                    : rng.nextIndex(below: n)
-                centers[t] = .unit(pick)
-            }
-            search.state.setCenters(centers)
-            search.candidates = CenterCandidates(problem: problem, centers: centers, count: options.candidateCount)
+    /// Local search whose deltas re-pick both territories' exact medoids (O(n_a + n_b) per delta):
+    /// finds moves that only pay off once the centers follow. Used when territories are small.
+    func polish(_ search: inout LocalSearch, counters: inout SolveCounters) {
+        var state = IncrementalEvaluator(problem: problem, assignment: search.state.assignment, centerMode: .medoid)
+        for r in 0..<state.requirementCount { state.setWeight(search.state.weights[r], requirement: r) }
+        var exact = LocalSearch(
+            state: state, neighbours: neighbours, candidates: search.candidates, rules: rules,
+            contiguous: problem.requiresContiguity, adjacency: problem.adjacency, useSwaps: options.useSwaps,
+            epsilon: search.epsilon)
+        exact.checkDeltas = options.checkDeltas
+        exact.shouldStop = search.shouldStop
+        exact.enqueueAll()
+        guard exact.descend() else {
+            counters = counters + exact.counters
             return
         }
-        // Patch kick: a random unit and its neighbours join a neighbouring territory.
+        counters = counters + exact.counters
+        let centers = exact.state.medoids.map { Center.unit($0) }
+        var fixed = IncrementalEvaluator(problem: problem, assignment: exact.state.assignment, centerMode: .fixed(centers))
+        for r in 0..<fixed.requirementCount { fixed.setWeight(exact.state.weights[r], requirement: r) }
+        search.state = fixed
+        search.candidates = CenterCandidates(problem: problem, centers: centers, count: options.candidateCount)
+    }
+
+    /// Changes the incumbent in one region (logged, so it can be undone). Free centers: a
+    /// territory's center jumps to a unit near it (70 %) or to a poorly served unit drawn in
+    /// proportion to its squared travel (30 %), taking that unit along. Otherwise, or with
+    /// contiguity: a patch of units joins a neighbouring territory.
+    func perturb(_ search: inout LocalSearch, rng: inout SplitMix64) {
+        let n = problem.unitCount, k = problem.k
+        if options.useCenterMoves && !freeTerritories.isEmpty && !problem.requiresContiguity {
+            let t = freeTerritories[rng.nextIndex(below: freeTerritories.count)]
+            var u: Int
+            if rng.nextUnit() < 0.7 {
+                let members = search.state.members(of: t)
+                let x = Int(members[rng.nextIndex(below: members.count)])
+                let near = neighbours[x]
+                u = near.isEmpty ? x : Int(near[near.startIndex + rng.nextIndex(below: near.count)])
+            } else {
+                // Squared travel of a few random units; the worst served of them (cheap D²-like draw).
+                u = rng.nextIndex(below: n)
+                var worst = -1.0
+                for _ in 0..<8 {
+                    let i = rng.nextIndex(below: n)
+                    let d = distanceTo(problem.distances, i, search.state.centerList[Int(search.state.assignment[i])])
+                    if d > worst { worst = d; u = i }
+                }
+            }
+            let s = Int(search.state.assignment[u])
+            if s != t {
+                guard rules.isMovable(u), rules.canServe(t, u), search.state.memberCount(s) > 1 else { return }
+                search.forceMove(u, to: t)
+            }
+            search.setCenter(.unit(u), of: t)
+            search.enqueueTerritory(t)
+            return
+        }
+        // Patch kick: a random unit and its same-territory neighbours join a neighbouring territory.
         let seed = rng.nextIndex(below: n)
         let from = Int(search.state.assignment[seed])
         var to = -1
         for j in neighbours[seed] where Int(search.state.assignment[Int(j)]) != from { to = Int(search.state.assignment[Int(j)]); break }
-        if to < 0 { to = (from + 1 + rng.nextIndex(below: max(k - 1, 1))) % k }
+        if to < 0 {
+            guard k > 1, !problem.requiresContiguity else { return }
+            to = (from + 1 + rng.nextIndex(below: k - 1)) % k
+        }
         var patch = [seed]
         for j in neighbours[seed] where Int(search.state.assignment[Int(j)]) == from { patch.append(Int(j)) }
-        for i in patch where rules.canServe(to, i) && search.state.memberCount(from) > 1 {
+        for i in patch where rules.isMovable(i) && rules.canServe(to, i) && search.state.memberCount(from) > 1 {
             if problem.requiresContiguity && !search.staysConnected(removing: i, from: from) { continue }
             search.forceMove(i, to: to)
         }
@@ -333,15 +454,6 @@ struct SearchContext: Sendable {
         return ChainResult(
             assignment: search.state.assignment, centers: search.state.centers!, travel: search.state.travel,
             excess: excess <= 1e-12 ? 0 : excess, counters: counters, timedOut: false, restart: restart)
-    }
-
-    func restore(_ search: inout LocalSearch, to best: ChainResult) {
-        var state = IncrementalEvaluator(problem: problem, assignment: best.assignment, centerMode: .fixed(best.centers))
-        for r in 0..<state.requirementCount { state.setWeight(search.state.weights[r], requirement: r) }
-        let counters = search.counters
-        search.state = state
-        search.candidates = CenterCandidates(problem: problem, centers: best.centers, count: options.candidateCount)
-        search.counters = counters
     }
 
     /// Exact medoids of every free territory (fixed centers stay). Parallel over territories.

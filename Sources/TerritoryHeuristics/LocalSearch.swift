@@ -29,6 +29,18 @@ struct LocalSearch {
     var shouldStop: () -> Bool = { false }
     /// Debug mode: after every applied move, compare the incremental objective with a full rebuild.
     var checkDeltas = false
+    /// Undo log (when `logging`): every change since `beginLog()`, so a rejected perturbation
+    /// is reverted in O(changes) instead of O(n).
+    private enum Change {
+        case move(unit: Int32, from: Int32)
+        case swap(Int32, Int32)
+        case center(territory: Int32, old: Center)
+    }
+    private var log: [Change] = []
+    private(set) var logging = false
+    /// Territories whose membership changed since `clearDirty()` (for local location steps).
+    private(set) var dirtyTerritories: [Int32] = []
+    private var isDirty: [Bool]
     private var queued: [Bool]
     private var queue: [Int32] = []
     private var head = 0
@@ -48,6 +60,7 @@ struct LocalSearch {
         self.useSwaps = useSwaps
         self.epsilon = epsilon
         self.queued = Array(repeating: false, count: state.problem.unitCount)
+        self.isDirty = Array(repeating: false, count: state.problem.k)
         self.mark = Array(repeating: 0, count: state.problem.unitCount)
     }
 
@@ -131,6 +144,9 @@ struct LocalSearch {
         let j = best.partner
         if contiguous && !swapKeepsContiguity(i, j) { return false }
         state.swap(i, j)
+        record(.swap(Int32(i), Int32(j)))
+        markDirty(a)
+        markDirty(Int(state.assignment[i]))
         counters.swapsApplied += 1
         touched(i)
         touched(j)
@@ -139,7 +155,11 @@ struct LocalSearch {
     }
 
     private mutating func applyMove(_ i: Int, to b: Int) {
+        let a = Int(state.assignment[i])
         state.move(i, to: b)
+        record(.move(unit: Int32(i), from: Int32(a)))
+        markDirty(a)
+        markDirty(b)
         counters.movesApplied += 1
         touched(i)
         verify()
@@ -147,9 +167,73 @@ struct LocalSearch {
 
     /// Applies a move chosen by a caller (perturbations), keeping the work list in step.
     mutating func forceMove(_ i: Int, to b: Int) {
-        guard Int(state.assignment[i]) != b else { return }
+        let a = Int(state.assignment[i])
+        guard a != b else { return }
         state.move(i, to: b)
+        record(.move(unit: Int32(i), from: Int32(a)))
+        markDirty(a)
+        markDirty(b)
         touched(i)
+    }
+
+    /// Moves the center of territory `t` (fixed mode), logged.
+    mutating func setCenter(_ center: Center, of t: Int) {
+        let old = state.centerList[t]
+        guard old != center else { return }
+        state.setCenter(center, of: t)
+        record(.center(territory: Int32(t), old: old))
+    }
+
+    // MARK: Undo log and dirty territories
+
+    mutating func beginLog() {
+        log.removeAll(keepingCapacity: true)
+        logging = true
+    }
+
+    /// Keeps every change since `beginLog()`.
+    mutating func commitLog() {
+        log.removeAll(keepingCapacity: true)
+        logging = false
+    }
+
+    /// Reverts every change since `beginLog()`, newest first, and empties the work list.
+    mutating func undoLog() {
+        logging = false
+        while let change = log.popLast() {
+            switch change {
+            case .move(let unit, let from): state.move(Int(unit), to: Int(from))
+            case .swap(let u, let v): state.swap(Int(u), Int(v))
+            case .center(let t, let old): state.setCenter(old, of: Int(t))
+            }
+        }
+        for i in queue[head...] { queued[Int(i)] = false }
+        queue.removeAll(keepingCapacity: true)
+        head = 0
+    }
+
+    private mutating func record(_ change: Change) {
+        if logging { log.append(change) }
+    }
+
+    private mutating func markDirty(_ t: Int) {
+        if !isDirty[t] {
+            isDirty[t] = true
+            dirtyTerritories.append(Int32(t))
+        }
+    }
+
+    mutating func clearDirty() {
+        for t in dirtyTerritories { isDirty[Int(t)] = false }
+        dirtyTerritories.removeAll(keepingCapacity: true)
+    }
+
+    /// Queues every member of territory `t` and their neighbours.
+    mutating func enqueueTerritory(_ t: Int) {
+        for i in state.members(of: t) {
+            enqueue(Int(i))
+            for j in neighbours[Int(i)] { enqueue(Int(j)) }
+        }
     }
 
     private mutating func touched(_ i: Int) {
@@ -157,13 +241,16 @@ struct LocalSearch {
         for j in neighbours[i] { enqueue(Int(j)) }
     }
 
-    private func verify() {
+    /// Debug mode: compares the incremental objective with a full rebuild after a move; counts
+    /// checks and mismatches (a mismatch is a bug; tests require none).
+    private mutating func verify() {
         guard checkDeltas else { return }
         var fresh = state
         fresh.rebuild()
-        let scale = max(1, abs(fresh.travel))
-        precondition(abs(fresh.travel - state.travel) <= 1e-7 * scale, "incremental travel \(state.travel) ≠ full \(fresh.travel)")
-        precondition(abs(fresh.penalty - state.penalty) <= 1e-7 * max(1, abs(fresh.penalty)), "incremental penalty \(state.penalty) ≠ full \(fresh.penalty)")
+        counters.deltaChecks += 1
+        let travelOK = abs(fresh.travel - state.travel) <= 1e-7 * max(1, abs(fresh.travel))
+        let penaltyOK = abs(fresh.penalty - state.penalty) <= 1e-7 * max(1, abs(fresh.penalty))
+        if !travelOK || !penaltyOK { counters.deltaMismatches += 1 }
     }
 
     // MARK: Contiguity

@@ -31,6 +31,9 @@ public struct SolveCounters: Sendable, Hashable {
     public var perturbations = 0
     public var restarts = 0
     public var nodes = 0
+    /// Debug mode: incremental objectives checked against a full re-evaluation, and mismatches.
+    public var deltaChecks = 0
+    public var deltaMismatches = 0
 
     public init() {}
 
@@ -46,6 +49,8 @@ public struct SolveCounters: Sendable, Hashable {
         s.perturbations = l.perturbations + r.perturbations
         s.restarts = l.restarts + r.restarts
         s.nodes = l.nodes + r.nodes
+        s.deltaChecks = l.deltaChecks + r.deltaChecks
+        s.deltaMismatches = l.deltaMismatches + r.deltaMismatches
         return s
     }
 
@@ -54,7 +59,8 @@ public struct SolveCounters: Sendable, Hashable {
         [("movesEvaluated", movesEvaluated), ("movesApplied", movesApplied), ("swapsEvaluated", swapsEvaluated),
          ("swapsApplied", swapsApplied), ("centerSwapsEvaluated", centerSwapsEvaluated),
          ("centerSwapsApplied", centerSwapsApplied), ("locationSteps", locationSteps),
-         ("perturbations", perturbations), ("restarts", restarts), ("nodes", nodes)]
+         ("perturbations", perturbations), ("restarts", restarts), ("nodes", nodes),
+         ("deltaChecks", deltaChecks), ("deltaMismatches", deltaMismatches)]
     }
 }
 
