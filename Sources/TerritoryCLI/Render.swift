@@ -104,7 +104,8 @@ func renderSolve(_ outcome: SolveOutcome, evaluation: Evaluation, problem: Desig
         lines.append(summary)
     }
     lines.append("")
-    lines.append("Solver  \(outcome.solver), seed \(seed), status \(outcome.status.rawValue), \(formatFixed(seconds, decimals: 2)) s")
+    lines.append("Solver  \(outcome.solver), seed \(seed), status \(outcome.status.rawValue), \(formatFixed(seconds, decimals: 2)) s"
+        + (outcome.firstFeasibleSeconds.map { " (first feasible plan after \(formatFixed($0, decimals: 2)) s)" } ?? ""))
     let c = outcome.counters
     lines.append("Work    \(c.movesApplied) moves and \(c.swapsApplied) swaps applied (\(c.movesEvaluated + c.swapsEvaluated) evaluated), \(c.locationSteps) location steps, \(c.perturbations) perturbations, \(c.restarts) restarts")
     for line in outcome.explanation where !outcome.status.hasFeasiblePlan { lines.append("  - " + line) }

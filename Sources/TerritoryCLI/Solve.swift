@@ -134,7 +134,8 @@ struct Solve: ParsableCommand {
             let counters: JSONValue = .object(outcome.counters.fields.map { ($0.0, .number(Double($0.1))) })
             let report = reportJSON(evaluation, problem: design, summary: SolveSummary(
                 status: outcome.status.rawValue, solver: outcome.solver, bound: outcome.bound, seconds: seconds,
-                extra: [("options", optionsJSON), ("counters", counters), ("explanation", .array(outcome.explanation.map { .string($0) })),
+                extra: [("firstFeasibleSeconds", JSONValue(outcome.firstFeasibleSeconds)), ("reportedTravel", JSONValue(outcome.reportedTravel)),
+                        ("options", optionsJSON), ("counters", counters), ("explanation", .array(outcome.explanation.map { .string($0) })),
                         ("plan", .string(out)), ("centers", .string(centersPath))]))
             print(report.serialized)
         } else {

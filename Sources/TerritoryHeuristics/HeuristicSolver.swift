@@ -53,9 +53,11 @@ public enum HeuristicSolver {
         if status == .noFeasiblePlan || status == .infeasible {
             proofs += evaluation.violations.prefix(20).map { "best plan found: " + $0.message }
         }
-        return SolveOutcome(
+        var outcome = SolveOutcome(
             solver: name, status: status, plan: plan, reportedTravel: winner.travel, explanation: proofs,
             counters: counters, seconds: secondsSince(start))
+        outcome.firstFeasibleSeconds = chains.compactMap(\.firstFeasibleSeconds).min()
+        return outcome
     }
 }
 
@@ -68,6 +70,8 @@ struct ChainResult: Sendable {
     var counters: SolveCounters
     var timedOut: Bool
     var restart: Int
+    /// Seconds from the start of the solve to this restart's first feasible plan.
+    var firstFeasibleSeconds: Double?
 
     /// Feasible beats infeasible; then less excess; then less travel; then the earlier restart.
     func isBetter(than other: ChainResult) -> Bool {
@@ -150,6 +154,7 @@ struct SearchContext: Sendable {
         var bestMedoids = search.medoids
         var bestCost = search.cost
         var stall = 0, iterations = 0
+        let firstFeasible = secondsSince(start)
         report("local optimum", restart: restart, best: nil, excess: 0)
         while options.perturb && stall < stallLimit && !timeUp && k < n {
             if let limit = options.maxIterations, iterations >= limit { break }
@@ -187,7 +192,7 @@ struct SearchContext: Sendable {
         let final = PMedianSwap(distances: problem.distances, weights: problem.units.weights, medoids: bestMedoids)
         return ChainResult(
             assignment: final.assignment, centers: bestMedoids.map { .unit($0) }, travel: final.cost, excess: 0,
-            counters: counters, timedOut: timeUp, restart: restart)
+            counters: counters, timedOut: timeUp, restart: restart, firstFeasibleSeconds: firstFeasible)
     }
 
     // MARK: Territory design: penalised local search + location steps + ILS
@@ -236,7 +241,13 @@ struct SearchContext: Sendable {
         search.shouldStop = { deadline.map { ContinuousClock.now >= $0 } ?? false }
 
         optimise(&search, counters: &counters)
+        var firstFeasible: Double?
+        func noteFeasible(_ excess: Double) {
+            if firstFeasible == nil && excess <= 1e-12 { firstFeasible = secondsSince(start) }
+        }
+        noteFeasible(search.state.totalExcess)
         report("local optimum", restart: restart, best: snapshot(search, counters: counters, restart: restart), excess: search.state.totalExcess)
+        var lastReport = ContinuousClock.now
 
         // Iterated local search, kept local: perturb one region, descend from the units it
         // touched, re-center the territories that changed, then keep the result or undo it change
@@ -249,7 +260,7 @@ struct SearchContext: Sendable {
         var bestObjective = current.objective
         var stall = 0, iterations = 0
         var changedSinceRefresh = false
-        let refreshInterval = 500
+        let refreshInterval = max(500, problem.unitCount / 20)
         let threshold = options.acceptance
         search.clearDirty()
         while options.perturb && stall < stallLimit && !timeUp {
@@ -269,6 +280,7 @@ struct SearchContext: Sendable {
                 search.commitLog()
                 current = (objective, excess)
                 changedSinceRefresh = true
+                noteFeasible(excess)
             } else {
                 search.undoLog()
             }
@@ -292,7 +304,13 @@ struct SearchContext: Sendable {
                     best = candidate
                     bestObjective = current.objective
                 }
+                noteFeasible(best.excess)
                 report("improved", restart: restart, best: best, excess: best.excess)
+                lastReport = ContinuousClock.now
+            }
+            if options.progress != nil && iterations % 64 == 0 && ContinuousClock.now - lastReport > .seconds(1) {
+                report("searching, \(iterations) perturbations", restart: restart, best: best, excess: best.excess)
+                lastReport = ContinuousClock.now
             }
         }
         // The best solution, polished once more.
@@ -308,6 +326,7 @@ struct SearchContext: Sendable {
         if polished.isBetter(than: best) || polished.travel == best.travel { best = polished }
         best.counters = counters + search.counters
         best.timedOut = timeUp
+        best.firstFeasibleSeconds = firstFeasible
         return best
     }
 
@@ -347,32 +366,56 @@ struct SearchContext: Sendable {
     /// Local search to a local optimum, raising penalty weights while bands are violated, then
     /// location steps (exact medoids) for free centers until the centers stop moving.
     func optimise(_ search: inout LocalSearch, counters: inout SolveCounters) {
-        for _ in 0..<50 {
-            search.enqueueAll()
-            search.descend()
-            var rounds = 0
-            while search.state.totalExcess > 0 && rounds < 12 && !timeUp {
-                rounds += 1
-                for r in 0..<search.state.requirementCount {
-                    var violated = false
-                    for t in 0..<problem.k where search.state.excess(requirement: r, territory: t) > 0 { violated = true; break }
-                    if violated { search.state.setWeight(search.state.weights[r] * 4, requirement: r) }
-                }
-                search.enqueueAll()
-                search.descend()
-            }
+        search.enqueueAll()
+        search.descend()
+        repairBalance(&search)
+        var candidatesStale = false
+        for round in 0..<50 {
             guard options.useCenterMoves, !timeUp else { break }
-            let current = search.state.centers!
+            let current = search.state.centerList
             let next = medoidCenters(assignment: search.state.assignment, current: current)
             counters.locationSteps += 1
-            if next == current { break }
+            let moved = (0..<problem.k).filter { next[$0] != current[$0] }
+            if moved.isEmpty { break }
+            let before = search.objective
             search.state.setCenters(next)
-            search.candidates = CenterCandidates(problem: problem, centers: next, count: options.candidateCount)
+            // Fresh candidate lists when many centers moved; otherwise the neighbours'
+            // territories cover the change and the lists are refreshed once at the end.
+            if moved.count * 4 > problem.k || round == 0 {
+                search.candidates = CenterCandidates(problem: problem, centers: next, count: options.candidateCount)
+                candidatesStale = false
+            } else {
+                candidatesStale = true
+            }
+            for t in moved { search.enqueueTerritory(t) }
+            search.descend()
+            repairBalance(&search)
+            // Stop when a round gains almost nothing (large instances converge slowly at the tail).
+            if round >= 2 && (before - search.objective) < 1e-6 * abs(before) { break }
+        }
+        if candidatesStale {
+            search.candidates = CenterCandidates(problem: problem, centers: search.state.centerList, count: options.candidateCount)
         }
         if polishWithMedoids && !timeUp {
             polish(&search, counters: &counters)
         }
         finishCenters(&search)
+    }
+
+    /// While bands are violated, raises the penalty weight of each violated requirement (×4)
+    /// and descends again from every unit; at most 12 rounds.
+    func repairBalance(_ search: inout LocalSearch) {
+        var rounds = 0
+        while search.state.totalExcess > 0 && rounds < 12 && !timeUp {
+            rounds += 1
+            for r in 0..<search.state.requirementCount {
+                var violated = false
+                for t in 0..<problem.k where search.state.excess(requirement: r, territory: t) > 0 { violated = true; break }
+                if violated { search.state.setWeight(search.state.weights[r] * 4, requirement: r) }
+            }
+            search.enqueueAll()
+            search.descend()
+        }
     }
 
     /// Local search whose deltas re-pick both territories' exact medoids (O(n_a + n_b) per delta):

@@ -97,6 +97,8 @@ public struct SolveOutcome: Sendable {
     public var explanation: [String]
     public var counters: SolveCounters
     public var seconds: Double
+    /// Seconds from the start to the first plan meeting every requirement (nil: none found).
+    public var firstFeasibleSeconds: Double?
 
     public init(solver: String, status: SolveStatus, plan: Plan?, bound: Double? = nil, reportedTravel: Double? = nil,
                 explanation: [String] = [], counters: SolveCounters = SolveCounters(), seconds: Double) {
