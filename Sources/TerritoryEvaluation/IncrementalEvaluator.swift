@@ -186,6 +186,9 @@ public struct IncrementalEvaluator: Sendable {
     /// Relative excess of territory `t` over requirement `r`'s bounds (0 inside).
     @inlinable public func excess(requirement r: Int, territory t: Int) -> Double { excess(r, t, sums[r * k + t]) }
 
+    /// Relative excess territory `t` would have over requirement `r` with `A_t = value`.
+    @inlinable public func excessIf(requirement r: Int, territory t: Int, value: Double) -> Double { excess(r, t, value) }
+
     /// Number of balance requirements tracked.
     public var requirementCount: Int { values.count }
 

@@ -12,7 +12,6 @@ public enum HeuristicSolver {
     /// Solves `problem` (validated) and returns the best plan found with its status.
     public static func solve(_ problem: DesignProblem, options: HeuristicOptions = HeuristicOptions()) -> SolveOutcome {
         let start = ContinuousClock.now
-        let deadline = options.timeLimit.map { start + $0 }
         var proofs = infeasibilityProofs(problem)
         if problem.k > problem.unitCount {
             return SolveOutcome(solver: name, status: .infeasible, plan: nil, explanation: proofs, seconds: secondsSince(start))
@@ -21,8 +20,10 @@ public enum HeuristicSolver {
         if !proofs.isEmpty {
             // Proven infeasible: still return the plan closest to feasible, with a short search.
             options.restarts = 1
-            options.stallLimit = min(options.stallLimit ?? 10, 10)
+            options.stallLimit = min(options.stallLimit ?? 200, 200)
+            options.timeLimit = min(options.timeLimit ?? .seconds(2), .seconds(2))
         }
+        let deadline = options.timeLimit.map { start + $0 }
         let labels = problem.territories.map(\.label)
         let context = SearchContext(problem: problem, options: options, labels: labels, deadline: deadline, start: start)
         let seed = options.seed
@@ -200,33 +201,7 @@ struct SearchContext: Sendable {
     func runTerritoryChain(restart: Int, rng: inout SplitMix64) -> ChainResult {
         let n = problem.unitCount, k = problem.k
         var counters = SolveCounters()
-        // Initial centers and assignment.
-        let allFixed = fixedCenters.allSatisfy { $0 != nil }
-        let useBisection: Bool
-        switch options.seeding {
-        case .bisection: useBisection = !allFixed && !problem.requiresContiguity
-        case .kmeansPlusPlus: useBisection = false
-        case .automatic: useBisection = fixedCenters.allSatisfy { $0 == nil } && !problem.requiresContiguity && n > 20_000
-        }
-        var centers: [Center]
-        var assignment: [Int32]
-        if useBisection {
-            assignment = bisectionPartition(problem: problem, weights: seedWeights)
-            for i in 0..<n { if let t = rules.lockedTerritory[i] { assignment[i] = Int32(t) } }
-            centers = medoidCenters(assignment: assignment, current: nil)
-        } else {
-            centers = allFixed ? fixedCenters.map { $0! } : kMeansPlusPlusCenters(problem: problem, fixed: fixedCenters, weights: seedWeights, rng: &rng)
-            let candidates = CenterCandidates(problem: problem, centers: centers, count: options.candidateCount)
-            if problem.requiresContiguity, let adjacency = problem.adjacency {
-                let seeds = centers.map { nearestUnit(to: $0) }
-                assignment = contiguousGrowth(problem: problem, seeds: seeds, adjacency: adjacency, weights: seedWeights, rules: rules)
-            } else {
-                assignment = regretAssignment(problem: problem, centers: centers, candidates: candidates, rules: rules)
-            }
-            ensureNoEmptyTerritory(&assignment)
-            if !allFixed { centers = medoidCenters(assignment: assignment, current: centers) }
-        }
-        ensureNoEmptyTerritory(&assignment)
+        var (assignment, centers) = construct(rng: &rng)
         var state = IncrementalEvaluator(problem: problem, assignment: assignment, centerMode: .fixed(centers))
         let baseWeight = max(state.travel / Double(k), 1e-9)
         for r in 0..<state.requirementCount { state.setWeight(baseWeight, requirement: r) }
@@ -240,7 +215,7 @@ struct SearchContext: Sendable {
         let deadline = self.deadline
         search.shouldStop = { deadline.map { ContinuousClock.now >= $0 } ?? false }
 
-        optimise(&search, counters: &counters)
+        optimise(&search, counters: &counters, rng: &rng)
         var firstFeasible: Double?
         func noteFeasible(_ excess: Double) {
             if firstFeasible == nil && excess <= 1e-12 { firstFeasible = secondsSince(start) }
@@ -294,7 +269,7 @@ struct SearchContext: Sendable {
                 stall += 1
             }
             if changedSinceRefresh && (iterations % refreshInterval == 0 || stall >= stallLimit) {
-                optimise(&search, counters: &counters)
+                optimise(&search, counters: &counters, rng: &rng)
                 search.clearDirty()
                 current = (search.objective, search.state.totalExcess)
                 changedSinceRefresh = false
@@ -308,6 +283,26 @@ struct SearchContext: Sendable {
                 report("improved", restart: restart, best: best, excess: best.excess)
                 lastReport = ContinuousClock.now
             }
+            // Stuck without a feasible plan: start again from a fresh construction.
+            if best.excess > 0 && stall > 0 && stall % 1000 == 0 && !timeUp {
+                let (assignment, centers) = construct(rng: &rng)
+                var fresh = IncrementalEvaluator(problem: problem, assignment: assignment, centerMode: .fixed(centers))
+                for r in 0..<fresh.requirementCount { fresh.setWeight(search.state.weights[r], requirement: r) }
+                let carried = search.counters
+                search.state = fresh
+                search.counters = carried
+                search.candidates = CenterCandidates(problem: problem, centers: centers, count: options.candidateCount)
+                counters.restarts += 1
+                optimise(&search, counters: &counters, rng: &rng)
+                search.clearDirty()
+                current = (search.objective, search.state.totalExcess)
+                let candidate = snapshot(search, counters: counters, restart: restart)
+                if candidate.isBetter(than: best) {
+                    best = candidate
+                    bestObjective = current.objective
+                    noteFeasible(best.excess)
+                }
+            }
             if options.progress != nil && iterations % 64 == 0 && ContinuousClock.now - lastReport > .seconds(1) {
                 report("searching, \(iterations) perturbations", restart: restart, best: best, excess: best.excess)
                 lastReport = ContinuousClock.now
@@ -320,7 +315,7 @@ struct SearchContext: Sendable {
         search.state = bestState
         search.counters = carried
         search.candidates = CenterCandidates(problem: problem, centers: best.centers, count: options.candidateCount)
-        if !timeUp { optimise(&search, counters: &counters) }
+        if !timeUp { optimise(&search, counters: &counters, rng: &rng) }
         finishCenters(&search)
         let polished = snapshot(search, counters: counters, restart: restart)
         if polished.isBetter(than: best) || polished.travel == best.travel { best = polished }
@@ -328,6 +323,44 @@ struct SearchContext: Sendable {
         best.timedOut = timeUp
         best.firstFeasibleSeconds = firstFeasible
         return best
+    }
+
+    /// A first plan: seeded centers and a balanced assignment (regret greedy), a bisection of
+    /// the units for large free-center instances, or, with contiguity, a recursive tree
+    /// partition (growth from seeds when locks, skills or fixed centers apply).
+    func construct(rng: inout SplitMix64) -> (assignment: [Int32], centers: [Center]) {
+        let n = problem.unitCount
+        let allFixed = fixedCenters.allSatisfy { $0 != nil }
+        let useBisection: Bool
+        switch options.seeding {
+        case .bisection: useBisection = !allFixed && !problem.requiresContiguity
+        case .kmeansPlusPlus: useBisection = false
+        case .automatic: useBisection = fixedCenters.allSatisfy { $0 == nil } && !problem.requiresContiguity && n > 20_000
+        }
+        var centers: [Center]
+        var assignment: [Int32]
+        if useBisection {
+            assignment = bisectionPartition(problem: problem, weights: seedWeights)
+            for i in 0..<n { if let t = rules.lockedTerritory[i] { assignment[i] = Int32(t) } }
+            centers = medoidCenters(assignment: assignment, current: nil)
+        } else {
+            centers = allFixed ? fixedCenters.map { $0! } : kMeansPlusPlusCenters(problem: problem, fixed: fixedCenters, weights: seedWeights, rng: &rng)
+            let candidates = CenterCandidates(problem: problem, centers: centers, count: options.candidateCount)
+            if problem.requiresContiguity, let adjacency = problem.adjacency {
+                if !allFixed && !rules.hasRestrictions, let partition = recursiveTreePartition(rng: &rng) {
+                    assignment = partition
+                } else {
+                    let seeds = centers.map { nearestUnit(to: $0) }
+                    assignment = contiguousGrowth(problem: problem, seeds: seeds, adjacency: adjacency, weights: seedWeights, rules: rules)
+                }
+            } else {
+                assignment = regretAssignment(problem: problem, centers: centers, candidates: candidates, rules: rules)
+            }
+            ensureNoEmptyTerritory(&assignment)
+            if !allFixed { centers = medoidCenters(assignment: assignment, current: centers) }
+        }
+        ensureNoEmptyTerritory(&assignment)
+        return (assignment, centers)
     }
 
     /// Re-centers territories whose membership changed (exact medoids), re-descending around
@@ -365,10 +398,10 @@ struct SearchContext: Sendable {
 
     /// Local search to a local optimum, raising penalty weights while bands are violated, then
     /// location steps (exact medoids) for free centers until the centers stop moving.
-    func optimise(_ search: inout LocalSearch, counters: inout SolveCounters) {
+    func optimise(_ search: inout LocalSearch, counters: inout SolveCounters, rng: inout SplitMix64) {
         search.enqueueAll()
         search.descend()
-        repairBalance(&search)
+        repairBalance(&search, rng: &rng)
         var candidatesStale = false
         for round in 0..<50 {
             guard options.useCenterMoves, !timeUp else { break }
@@ -389,7 +422,7 @@ struct SearchContext: Sendable {
             }
             for t in moved { search.enqueueTerritory(t) }
             search.descend()
-            repairBalance(&search)
+            repairBalance(&search, rng: &rng)
             // Stop when a round gains almost nothing (large instances converge slowly at the tail).
             if round >= 2 && (before - search.objective) < 1e-6 * abs(before) { break }
         }
@@ -403,8 +436,9 @@ struct SearchContext: Sendable {
     }
 
     /// While bands are violated, raises the penalty weight of each violated requirement (×4)
-    /// and descends again from every unit; at most 12 rounds.
-    func repairBalance(_ search: inout LocalSearch) {
+    /// and descends again from every unit (at most 12 rounds); with contiguity, then recombines
+    /// violated territories with their neighbours (merge-split) while that lowers the excess.
+    func repairBalance(_ search: inout LocalSearch, rng: inout SplitMix64) {
         var rounds = 0
         while search.state.totalExcess > 0 && rounds < 12 && !timeUp {
             rounds += 1
@@ -416,6 +450,47 @@ struct SearchContext: Sendable {
             search.enqueueAll()
             search.descend()
         }
+        guard problem.requiresContiguity, problem.adjacency != nil else { return }
+        var recombination = TreeCutter(unitCount: problem.unitCount)
+        var attempts = 0
+        while search.state.totalExcess > 0 && attempts < 50 * problem.k && !timeUp {
+            // Violated territories, worst first; each tries its neighbours in random order.
+            var violated: [(excess: Double, territory: Int)] = []
+            for t in 0..<problem.k {
+                var e = 0.0
+                for r in 0..<search.state.requirementCount { e += search.state.excess(requirement: r, territory: t) }
+                if e > 0 { violated.append((e, t)) }
+            }
+            violated.sort { $0.excess > $1.excess || ($0.excess == $1.excess && $0.territory < $1.territory) }
+            var improved = false
+            for (_, a) in violated {
+                var others = adjacentTerritories(of: a, search: search)
+                for i in stride(from: others.count - 1, to: 0, by: -1) { others.swapAt(i, rng.nextIndex(below: i + 1)) }
+                for b in others {
+                    attempts += 1
+                    if recombine(&search, &recombination, a, b, rng: &rng, requireImprovement: true) {
+                        improved = true
+                        break
+                    }
+                }
+                if improved { break }
+            }
+            if !improved { break }
+            search.descend()
+        }
+    }
+
+    /// Territories sharing an adjacency edge with territory `t`, ascending.
+    func adjacentTerritories(of t: Int, search: LocalSearch) -> [Int] {
+        guard let adjacency = problem.adjacency else { return [] }
+        var seen = Set<Int>()
+        for i in search.state.members(of: t) {
+            for j in adjacency.neighbours(of: Int(i)) {
+                let u = Int(search.state.assignment[Int(j)])
+                if u != t { seen.insert(u) }
+            }
+        }
+        return seen.sorted()
     }
 
     /// Local search whose deltas re-pick both territories' exact medoids (O(n_a + n_b) per delta):
@@ -475,6 +550,16 @@ struct SearchContext: Sendable {
             search.enqueueTerritory(t)
             return
         }
+        if problem.requiresContiguity && k > 1 && rng.nextUnit() < 0.5 {
+            // A ReCom step: merge a random territory with a neighbour and re-split along a tree.
+            let a = rng.nextIndex(below: k)
+            let others = adjacentTerritories(of: a, search: search)
+            if !others.isEmpty {
+                var recombination = TreeCutter(unitCount: n)
+                recombine(&search, &recombination, a, others[rng.nextIndex(below: others.count)], rng: &rng, requireImprovement: false)
+                return
+            }
+        }
         // Patch kick: a random unit and its same-territory neighbours join a neighbouring territory.
         let seed = rng.nextIndex(below: n)
         let from = Int(search.state.assignment[seed])
@@ -487,7 +572,12 @@ struct SearchContext: Sendable {
         var patch = [seed]
         for j in neighbours[seed] where Int(search.state.assignment[Int(j)]) == from { patch.append(Int(j)) }
         for i in patch where rules.isMovable(i) && rules.canServe(to, i) && search.state.memberCount(from) > 1 {
-            if problem.requiresContiguity && !search.staysConnected(removing: i, from: from) { continue }
+            if problem.requiresContiguity {
+                // Only units touching the destination, and only if the source stays in one piece.
+                guard let adjacency = problem.adjacency,
+                      adjacency.neighbours(of: i).contains(where: { Int(search.state.assignment[Int($0)]) == to }),
+                      search.staysConnected(removing: i, from: from) else { continue }
+            }
             search.forceMove(i, to: to)
         }
     }
