@@ -28,8 +28,15 @@ let package = Package(
             swiftSettings: optimize),
         .target(name: "MILP", dependencies: ["CGLPK", "CGLPKGuard"], swiftSettings: optimize),
         .target(
+            name: "TerritoryBenchmarking",
+            dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics"],
+            swiftSettings: optimize),
+        .target(
             name: "TerritoryDesign",
-            dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics", "MILP"],
+            dependencies: [
+                "TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics",
+                "TerritoryBenchmarking", "MILP",
+            ],
             swiftSettings: optimize),
 
         // MARK: The command-line tool (the only target that sees ArgumentParser)
@@ -57,6 +64,9 @@ let package = Package(
             name: "TerritoryHeuristicsTests",
             dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics"]),
         .testTarget(name: "TerritoryCLITests", dependencies: ["TerritoryCLI"]),
+        .testTarget(
+            name: "TerritoryBenchmarkingTests",
+            dependencies: ["TerritoryBenchmarking", "TerritoryIO", "TerritoryCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

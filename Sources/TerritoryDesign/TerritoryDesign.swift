@@ -5,3 +5,4 @@
 @_exported import TerritoryIO
 @_exported import TerritoryHeuristics
 @_exported import TerritorySolving
+@_exported import TerritoryBenchmarking

@@ -28,6 +28,9 @@ public struct HeuristicOptions: Sendable {
     public var useCenterMoves = true
     /// Iterated local search (perturb and re-optimise); false stops at the first local optimum.
     public var perturb = true
+    /// Any local search at all; false returns the constructed plan (seeding + balanced
+    /// assignment, exact medoids): a baseline for benchmarks.
+    public var localSearch = true
     /// Candidate territories per unit: its nearest centers.
     public var candidateCount = 8
     /// Neighbour units per unit for swaps and work-list updates (without adjacency).

@@ -151,13 +151,13 @@ struct SearchContext: Sendable {
         let medoids = initial.map { center -> Int in if case .unit(let u) = center { return u } else { return 0 } }
         var search = PMedianSwap(distances: problem.distances, weights: problem.units.weights, medoids: medoids)
         var counters = SolveCounters()
-        search.run(start: rng.nextIndex(below: n), shouldStop: { timeUp })
+        if options.localSearch { search.run(start: rng.nextIndex(below: n), shouldStop: { timeUp }) }
         var bestMedoids = search.medoids
         var bestCost = search.cost
         var stall = 0, iterations = 0
         let firstFeasible = secondsSince(start)
         report("local optimum", restart: restart, best: nil, excess: 0)
-        while options.perturb && stall < stallLimit && !timeUp && k < n {
+        while options.perturb && options.localSearch && stall < stallLimit && !timeUp && k < n {
             if let limit = options.maxIterations, iterations >= limit { break }
             iterations += 1
             counters.perturbations += 1
@@ -215,6 +215,13 @@ struct SearchContext: Sendable {
         let deadline = self.deadline
         search.shouldStop = { deadline.map { ContinuousClock.now >= $0 } ?? false }
 
+        if !options.localSearch {
+            // Construction only (a baseline for benchmarks): seeded plan, exact medoids.
+            finishCenters(&search)
+            var result = snapshot(search, counters: counters, restart: restart)
+            result.firstFeasibleSeconds = result.excess == 0 ? secondsSince(start) : nil
+            return result
+        }
         optimise(&search, counters: &counters, rng: &rng)
         var firstFeasible: Double?
         func noteFeasible(_ excess: Double) {
