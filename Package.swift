@@ -28,14 +28,18 @@ let package = Package(
             swiftSettings: optimize),
         .target(name: "MILP", dependencies: ["CGLPK", "CGLPKGuard"], swiftSettings: optimize),
         .target(
+            name: "TerritoryMIP",
+            dependencies: ["MILP", "TerritoryCore", "TerritoryEvaluation", "TerritorySolving", "TerritoryHeuristics"],
+            swiftSettings: optimize),
+        .target(
             name: "TerritoryBenchmarking",
-            dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics"],
+            dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics", "TerritoryMIP"],
             swiftSettings: optimize),
         .target(
             name: "TerritoryDesign",
             dependencies: [
                 "TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics",
-                "TerritoryBenchmarking", "MILP",
+                "TerritoryBenchmarking", "TerritoryMIP", "MILP",
             ],
             swiftSettings: optimize),
 
@@ -60,6 +64,9 @@ let package = Package(
             dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO"],
             resources: []),
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
+        .testTarget(
+            name: "TerritoryMIPTests",
+            dependencies: ["TerritoryMIP", "MILP", "TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving"]),
         .testTarget(
             name: "TerritoryHeuristicsTests",
             dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics"]),

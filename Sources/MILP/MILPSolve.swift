@@ -1,3 +1,14 @@
+import Synchronization
+
+/// Lets one solve stop another (a portfolio of concurrent solves stops when one proves
+/// optimality). Thread-safe.
+public final class StopSignal: Sendable {
+    private let flag = Atomic<Bool>(false)
+    public init() {}
+    public func stop() { flag.store(true, ordering: .relaxed) }
+    public var isStopped: Bool { flag.load(ordering: .relaxed) }
+}
+
 /// Why a MILP solve stopped (kept apart from whether a solution is held).
 public enum MILPStatus: String, Sendable, Codable {
     /// Proven optimal within the configured relative gap.
@@ -21,9 +32,20 @@ public struct MILPOptions: Sendable {
     public var relativeGap: Double = 1e-6
     /// GLPK's MIP presolver. Ignored (forced off) when a warm start is given.
     public var presolve = false
+    /// GLPK's cutting planes (Gomory mixed-integer, mixed-integer rounding, cover, clique).
+    public var cuts = false
+    /// Branch on pseudocosts (else GLPK's Driebeck–Tomlin heuristic) and backtrack to the best
+    /// bound: tighter bounds on hard models, at some cost in speed to the first incumbent.
+    public var pseudocostBranching = false
     /// A feasible solution to start from (one value per variable); checked before use and
     /// dropped when it violates any row by more than 1e-6.
     public var warmStart: [Double]?
+    /// The objective of a known feasible solution (minimization): after the root LP, every
+    /// integer column whose reduced cost proves it cannot take another value in any solution at
+    /// least this good is fixed at its bound (reduced-cost fixing).
+    public var cutoff: Double?
+    /// Checked between nodes: once stopped, the search ends as at a time limit.
+    public var stopSignal: StopSignal?
     /// Receives the solver's log lines; nil discards them.
     public var log: (@Sendable (String) -> Void)?
 
@@ -53,6 +75,10 @@ public struct MILPResult: Sendable {
     public var warmStartUsed: Bool
     /// The backend's own words for how it ended.
     public var rawStatus: String
+    /// The root LP relaxation's objective (a bound), when it was solved.
+    public var rootBound: Double?
+    /// Integer columns fixed by reduced costs before branching.
+    public var fixedByReducedCost = 0
 
     /// `(objective − bound) / |objective|` for minimization, or nil.
     public var gap: Double? {

@@ -106,6 +106,11 @@ func renderSolve(_ outcome: SolveOutcome, evaluation: Evaluation, problem: Desig
     lines.append("")
     lines.append("Solver  \(outcome.solver), seed \(seed), status \(outcome.status.rawValue), \(formatFixed(seconds, decimals: 2)) s"
         + (outcome.firstFeasibleSeconds.map { " (first feasible plan after \(formatFixed($0, decimals: 2)) s)" } ?? ""))
+    if outcome.solver == MIPSolver.name {
+        let gap = outcome.bound.flatMap { b in evaluation.travel > 0 ? (evaluation.travel - b) / evaluation.travel : nil }
+        lines.append("Bound   " + (outcome.bound.map { fmt($0) } ?? "none") + ", gap " + (gap.map(pct) ?? "n/a")
+            + ", \(outcome.counters.nodes) nodes, \(outcome.fixedByReducedCost) columns fixed by reduced cost" + (outcome.rawStatus.map { " (GLPK: \($0))" } ?? ""))
+    }
     let c = outcome.counters
     lines.append("Work    \(c.movesApplied) moves and \(c.swapsApplied) swaps applied (\(c.movesEvaluated + c.swapsEvaluated) evaluated), \(c.locationSteps) location steps, \(c.perturbations) perturbations, \(c.restarts) restarts")
     for line in outcome.explanation where !outcome.status.hasFeasiblePlan { lines.append("  - " + line) }

@@ -22,7 +22,7 @@ struct Solve: ParsableCommand {
 
     @OptionGroup var problem: ProblemOptions
 
-    @Option(help: ArgumentHelp("auto, heuristic or mip (auto: heuristic).", valueName: "method"))
+    @Option(help: ArgumentHelp("auto, heuristic or mip (auto: the MIP for small models — free centers up to 60 units, fixed centers up to 20,000 unit×territory pairs — else the heuristic).", valueName: "method"))
     var method: Method = .auto
 
     @Option(name: .customLong("time-limit"), help: ArgumentHelp("Wall-clock limit in seconds.", valueName: "seconds"))
@@ -70,10 +70,26 @@ struct Solve: ParsableCommand {
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
+    @Option(name: .customLong("write-model"), help: ArgumentHelp("MIP: also write the model (.lp or .mps) for another solver.", valueName: "file"))
+    var writeModel: String?
+
+    @Option(help: ArgumentHelp("MIP: stop at this relative gap (default 1e-6).", valueName: "fraction"))
+    var gap: Double?
+
+    @Flag(name: .customLong("cuts"), help: "MIP: switch GLPK's cutting planes on.")
+    var cuts = false
+
+    @Flag(name: .customLong("no-pseudocost"), help: "MIP: GLPK's default branching instead of pseudocosts with best-bound backtracking.")
+    var noPseudocost = false
+
+    @Option(name: .customLong("soft-bands"), help: ArgumentHelp("MIP: make bands soft, adding this weight × relative deviation (travel units per target) to the objective.", valueName: "weight"))
+    var softBands: Double?
+
     func validate() throws {
         guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") }
         guard restarts >= 1 else { throw ValidationError("--restarts must be at least 1") }
-        if method == .mip { throw ValidationError("--method mip is not available yet; use heuristic or auto") }
+        if let gap, !(gap >= 0 && gap <= 1) { throw ValidationError("--gap must lie in 0…1") }
+        if let softBands, !(softBands > 0 && softBands.isFinite) { throw ValidationError("--soft-bands must be a positive weight") }
     }
 
     func run() throws {
@@ -99,7 +115,28 @@ struct Solve: ParsableCommand {
         }
         // More territories than units is infeasible, not bad input: report it as a status.
         if design.k <= design.unitCount { try design.validate() }
-        let outcome = HeuristicSolver.solve(design, options: options)
+        let useMIP: Bool
+        switch method {
+        case .mip: useMIP = true
+        case .heuristic: useMIP = false
+        case .auto:
+            let fixed = design.territories.allSatisfy { $0.center != nil }
+            useMIP = writeModel != nil || (fixed ? design.unitCount * design.k <= 20_000 : design.unitCount <= 60)
+        }
+        let outcome: SolveOutcome
+        if useMIP {
+            var mip = MIPOptions()
+            mip.timeLimit = options.timeLimit
+            mip.seed = seed
+            mip.writeModel = writeModel
+            mip.softBandWeight = softBands
+            mip.cuts = cuts
+            mip.pseudocostBranching = !noPseudocost
+            if let gap { mip.relativeGap = gap }
+            outcome = MIPSolver.solve(design, options: mip)
+        } else {
+            outcome = HeuristicSolver.solve(design, options: options)
+        }
         if progressEnabled(quiet: quiet) { printError("") }
         let seconds = (ContinuousClock.now - start).seconds
         guard let plan = outcome.plan else {
@@ -131,12 +168,14 @@ struct Solve: ParsableCommand {
                 ("restarts", .number(Double(restarts))), ("seeding", .string(seeding.rawValue)), ("acceptance", .number(acceptance)),
                 ("swaps", .bool(!noSwaps)), ("centerMoves", .bool(!noCenterMoves)), ("perturb", .bool(!noPerturb)),
             ])
-            let counters: JSONValue = .object(outcome.counters.fields.map { ($0.0, .number(Double($0.1))) })
+            var counterFields: [(String, JSONValue)] = outcome.counters.fields.map { ($0.0, .number(Double($0.1))) }
+            if outcome.solver == MIPSolver.name { counterFields.append(("fixedByReducedCost", .number(Double(outcome.fixedByReducedCost)))) }
+            let counters: JSONValue = .object(counterFields)
             let report = reportJSON(evaluation, problem: design, summary: SolveSummary(
                 status: outcome.status.rawValue, solver: outcome.solver, bound: outcome.bound, seconds: seconds,
                 extra: [("firstFeasibleSeconds", JSONValue(outcome.firstFeasibleSeconds)), ("reportedTravel", JSONValue(outcome.reportedTravel)),
                         ("options", optionsJSON), ("counters", counters), ("explanation", .array(outcome.explanation.map { .string($0) })),
-                        ("plan", .string(out)), ("centers", .string(centersPath))]))
+                        ("rawStatus", JSONValue(outcome.rawStatus)), ("plan", .string(out)), ("centers", .string(centersPath))]))
             print(report.serialized)
         } else {
             print(renderSolve(outcome, evaluation: evaluation, problem: design, seconds: seconds, seed: seed, planPath: out, centersPath: centersPath))

@@ -6,3 +6,4 @@
 @_exported import TerritoryHeuristics
 @_exported import TerritorySolving
 @_exported import TerritoryBenchmarking
+@_exported import TerritoryMIP

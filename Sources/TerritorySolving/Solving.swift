@@ -99,6 +99,9 @@ public struct SolveOutcome: Sendable {
     public var seconds: Double
     /// Seconds from the start to the first plan meeting every requirement (nil: none found).
     public var firstFeasibleSeconds: Double?
+    /// Exact path: columns fixed by reduced costs, and the backend's own words for the end.
+    public var fixedByReducedCost = 0
+    public var rawStatus: String?
 
     public init(solver: String, status: SolveStatus, plan: Plan?, bound: Double? = nil, reportedTravel: Double? = nil,
                 explanation: [String] = [], counters: SolveCounters = SolveCounters(), seconds: Double) {

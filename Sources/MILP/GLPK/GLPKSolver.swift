@@ -63,10 +63,30 @@ public enum GLPKSolver {
         }
         let rootBound = glp_get_obj_val(P)
         let n = program.variableCount
+        var fixed = 0
+        if let cutoff = options.cutoff, program.sense == .minimize, program.hasIntegers {
+            // Reduced-cost fixing: a column at its lower (upper) bound whose reduced cost exceeds
+            // cutoff − LP bound cannot move in any solution at least as good as the cutoff.
+            let slack = cutoff - rootBound + 1e-9 * max(1, abs(cutoff))
+            for (j, variable) in program.variables.enumerated() where variable.kind != .continuous && variable.lower < variable.upper {
+                let column = Int32(j + 1)
+                let value = glp_get_col_prim(P, column)
+                let reduced = glp_get_col_dual(P, column)
+                if value <= variable.lower + 1e-9 && reduced > slack {
+                    glp_set_col_bnds(P, column, GLP_FX, variable.lower, variable.lower)
+                    fixed += 1
+                } else if value >= variable.upper - 1e-9 && -reduced > slack {
+                    glp_set_col_bnds(P, column, GLP_FX, variable.upper, variable.upper)
+                    fixed += 1
+                }
+            }
+        }
         if !program.hasIntegers {
             let values = (1...n).map { glp_get_col_prim(P, Int32($0)) }
-            return MILPResult(status: .optimal, objective: rootBound, bound: rootBound, values: values, nodes: 0,
-                              seconds: elapsed(), warmStartUsed: false, rawStatus: "LP optimal")
+            var lp = MILPResult(status: .optimal, objective: rootBound, bound: rootBound, values: values, nodes: 0,
+                                seconds: elapsed(), warmStartUsed: false, rawStatus: "LP optimal")
+            lp.rootBound = rootBound
+            return lp
         }
 
         // Branch and bound with our callback: deadline, bound/gap tracking, warm start.
@@ -83,11 +103,24 @@ public enum GLPKSolver {
         }
         let state = CallbackState(deadline: deadline, warmStart: warmStart, minimize: program.sense == .minimize)
         state.bound = rootBound
+        state.stopSignal = options.stopSignal
+        state.integralObjective = program.objectiveOffset == program.objectiveOffset.rounded()
+            && program.variables.allSatisfy { $0.objective == 0 || ($0.kind != .continuous && $0.objective == $0.objective.rounded()) }
         var iocp = glp_iocp()
         glp_init_iocp(&iocp)
         iocp.msg_lev = GLP_MSG_OFF
         iocp.presolve = GLP_OFF  // the tree then works on P itself, so injected vectors line up
         iocp.mip_gap = options.relativeGap
+        if options.cuts {
+            iocp.gmi_cuts = GLP_ON
+            iocp.mir_cuts = GLP_ON
+            iocp.cov_cuts = GLP_ON
+            iocp.clq_cuts = GLP_ON
+        }
+        if options.pseudocostBranching {
+            iocp.br_tech = GLP_BR_PCH
+            iocp.bt_tech = GLP_BT_BLB
+        }
         if let limit = options.timeLimit {
             // Backstop only: the callback enforces the real deadline between nodes.
             iocp.tm_lim = milliseconds(limit * 1.5 + .seconds(1))
@@ -108,11 +141,19 @@ public enum GLPKSolver {
         var result = MILPResult(status: .noSolution, objective: nil, bound: state.bound, values: nil, nodes: state.nodes,
                                 seconds: elapsed(), warmStartUsed: state.warmStartAccepted,
                                 rawStatus: "\(intoptCodeName(code)), solution \(statusName(mipStatus))")
+        result.rootBound = rootBound
+        result.fixedByReducedCost = fixed
         if mipStatus == GLP_OPT || mipStatus == GLP_FEAS {
             result.objective = glp_mip_obj_val(P)
             result.values = (1...n).map { glp_mip_col_val(P, Int32($0)) }
         }
+        if let b = result.bound { result.bound = state.roundedBound(b) }
+        if state.integralObjective, let objective = result.objective { result.objective = objective.rounded() }
         switch (code, mipStatus) {
+        case (GLP_ESTOP, GLP_FEAS) where state.provenByIntegrality, (GLP_ESTOP, GLP_OPT) where state.provenByIntegrality:
+            result.status = .optimal
+            result.bound = result.objective?.rounded()
+            result.rawStatus = "optimal: the bound rounds up to the incumbent (integer objective)"
         case (0, GLP_OPT):
             result.status = .optimal
             result.bound = result.objective
@@ -170,11 +211,21 @@ final class CallbackState {
     var nodes = 0
     var warmStartTried = false
     var warmStartAccepted = false
+    /// Every solution has an integer objective: a bound within 1 of the incumbent proves it.
+    var integralObjective = false
+    var provenByIntegrality = false
+    var stopSignal: StopSignal?
 
     init(deadline: ContinuousClock.Instant?, warmStart: [Double]?, minimize: Bool) {
         self.deadline = deadline
         self.warmStart = warmStart
         self.minimize = minimize
+    }
+
+    /// The bound rounded to the next attainable objective when objectives are integers.
+    func roundedBound(_ b: Double) -> Double {
+        guard integralObjective else { return b }
+        return minimize ? (b - 1e-6).rounded(.up) : (b + 1e-6).rounded(.down)
     }
 
     func handle(_ tree: OpaquePointer) {
@@ -193,9 +244,22 @@ final class CallbackState {
             warmStartTried = true
             warmStartAccepted = x.withUnsafeBufferPointer { glp_ios_heur_sol(tree, $0.baseAddress!) } == 0
         }
+        if integralObjective, let b = bound, let problem = glp_ios_get_prob(tree) {
+            let status = glp_mip_status(problem)
+            if status == GLP_FEAS || status == GLP_OPT {
+                let incumbent = glp_mip_obj_val(problem)
+                let proven = minimize ? roundedBound(b) >= incumbent - 1e-6 : roundedBound(b) <= incumbent + 1e-6
+                if proven {
+                    provenByIntegrality = true
+                    glp_ios_terminate(tree)
+                    return
+                }
+            }
+        }
         if let deadline, ContinuousClock.now >= deadline {
             glp_ios_terminate(tree)
         }
+        if stopSignal?.isStopped == true { glp_ios_terminate(tree) }
     }
 }
 

@@ -1,0 +1,135 @@
+import MILP
+import TerritoryCore
+import TerritoryEvaluation
+import TerritoryHeuristics
+import TerritorySolving
+
+/// The exact territory-design solver: the MIP of ``TerritoryModel`` solved by GLPK, with the
+/// heuristic's plan as first incumbent and cutoff for reduced-cost fixing, the deadline enforced
+/// between nodes, and the bound and gap recorded as the search goes.
+public enum MIPSolver {
+    public static let name = "mip"
+
+    public static func solve(_ problem: DesignProblem, options: MIPOptions = MIPOptions()) -> SolveOutcome {
+        let start = ContinuousClock.now
+        let proofs = infeasibilityProofs(problem)
+        if !proofs.isEmpty {
+            return SolveOutcome(solver: name, status: .infeasible, plan: nil, explanation: proofs, seconds: secondsSince(start))
+        }
+        let model: TerritoryModel
+        do {
+            model = try TerritoryModel(problem: problem, softBandWeight: options.softBandWeight)
+        } catch {
+            return SolveOutcome(solver: name, status: .noFeasiblePlan, plan: nil,
+                                explanation: ["the exact model cannot state this problem: \(error.message)"], seconds: secondsSince(start))
+        }
+        if let path = options.writeModel {
+            do {
+                try GLPKSolver.write(model.program, to: path)
+            } catch {
+                return SolveOutcome(solver: name, status: .noFeasiblePlan, plan: nil, explanation: ["\(error)"], seconds: secondsSince(start))
+            }
+        }
+        var counters = SolveCounters()
+        // Warm start: the heuristic, within its share of the budget.
+        var incumbent: (plan: Plan, travel: Double, vector: [Double])?
+        if options.warmStart {
+            var heuristic = HeuristicOptions()
+            heuristic.seed = options.seed
+            heuristic.timeLimit = options.timeLimit.map { $0 * options.heuristicShare }
+            if problem.unitCount <= 200 { heuristic.stallLimit = 2000 }
+            let outcome = HeuristicSolver.solve(problem, options: heuristic)
+            counters = counters + outcome.counters
+            if let plan = outcome.plan, outcome.status.hasFeasiblePlan || options.softBandWeight != nil,
+               let vector = model.vector(for: plan) {
+                incumbent = (plan, model.program.objective(of: vector), vector)
+            }
+        }
+        var milp = MILPOptions()
+        milp.relativeGap = options.relativeGap
+        milp.cuts = options.cuts
+        milp.pseudocostBranching = options.pseudocostBranching
+        milp.log = options.log
+        if let limit = options.timeLimit {
+            let used = ContinuousClock.now - start
+            milp.timeLimit = max(limit - used, .milliseconds(100))
+        }
+        if let incumbent {
+            milp.warmStart = incumbent.vector
+            if options.reducedCostFixing { milp.cutoff = incumbent.travel }
+        }
+        // A portfolio on two cores: pseudocost branching with best-bound backtracking, and GLPK's
+        // default branching; the first to prove optimality stops the other. The bound is the
+        // better of the two (both are valid), the incumbent the better one.
+        let strategies: [Bool] = options.portfolio && availableCores >= 2 ? [options.pseudocostBranching, !options.pseudocostBranching] : [options.pseudocostBranching]
+        let signal = StopSignal()
+        let program = model.program
+        let base = milp
+        let runs: [Result<MILPResult, MILPError>] = parallelMap(strategies.count) { s in
+            var o = base
+            o.pseudocostBranching = strategies[s]
+            o.stopSignal = signal
+            let r = Result { () throws(MILPError) -> MILPResult in try GLPKSolver.solve(program, options: o) }
+            if case .success(let solved) = r, solved.status == .optimal || solved.status == .infeasible { signal.stop() }
+            return r
+        }
+        var results: [MILPResult] = []
+        var faults: [String] = []
+        for run in runs {
+            switch run {
+            case .success(let r): results.append(r)
+            case .failure(let e): faults.append("\(e)")
+            }
+        }
+        guard var result = results.first(where: { $0.status == .optimal || $0.status == .infeasible }) ?? results.min(by: {
+            ($0.objective ?? .infinity) < ($1.objective ?? .infinity)
+        }) else {
+            // A fault the validation missed: keep the heuristic's plan if there is one.
+            return SolveOutcome(solver: name, status: incumbent == nil ? .noFeasiblePlan : .feasible, plan: incumbent?.plan,
+                                reportedTravel: incumbent?.travel, explanation: faults.map { "GLPK: " + $0 }, seconds: secondsSince(start))
+        }
+        if result.status != .optimal && result.status != .infeasible {
+            result.bound = results.compactMap(\.bound).max()
+        }
+        result.nodes = results.reduce(0) { $0 + $1.nodes }
+        counters.nodes = result.nodes
+        var outcome = SolveOutcome(solver: name, status: .noFeasiblePlan, plan: nil, bound: result.bound,
+                                   counters: counters, seconds: secondsSince(start))
+        outcome.fixedByReducedCost = result.fixedByReducedCost
+        outcome.rawStatus = result.rawStatus
+        var bestVector = result.values
+        var bestObjective = result.objective
+        if let incumbent, bestObjective == nil || incumbent.travel < bestObjective! - 1e-9 * max(1, abs(incumbent.travel)) {
+            bestVector = incumbent.vector
+            bestObjective = incumbent.travel
+        }
+        switch result.status {
+        case .optimal:
+            outcome.status = .optimal
+            outcome.bound = result.bound ?? bestObjective
+        case .feasible:
+            outcome.status = .timeLimit
+        case .infeasible:
+            outcome.status = .infeasible
+            outcome.bound = nil
+            outcome.explanation = ["the MIP is infeasible: no plan meets every band, capacity\(problem.requiresContiguity ? ", contiguity" : "") and lock requirement together (proven by GLPK)"]
+        case .unbounded:
+            outcome.explanation = ["the MIP relaxation is unbounded (a bug in the model)"]
+        case .noSolution:
+            outcome.status = bestVector == nil ? .noFeasiblePlan : .timeLimit
+            if bestVector == nil { outcome.explanation = ["no feasible plan found within the time limit"] }
+        }
+        if let x = bestVector, outcome.status != .infeasible {
+            let plan = model.plan(from: x)
+            outcome.plan = plan
+            // With soft bands the reported objective includes penalties; report travel alone.
+            outcome.reportedTravel = options.softBandWeight == nil ? bestObjective : Evaluator.evaluate(plan, in: problem).travel
+            if options.softBandWeight == nil, let bound = outcome.bound, let objective = bestObjective, bound > objective {
+                outcome.bound = objective
+            }
+        }
+        if options.softBandWeight != nil { outcome.bound = nil }  // a bound on travel + penalties, not on travel
+        outcome.seconds = secondsSince(start)
+        return outcome
+    }
+}
