@@ -35,8 +35,11 @@ public struct MILPOptions: Sendable {
     /// GLPK's cutting planes (Gomory mixed-integer, mixed-integer rounding, cover, clique).
     public var cuts = false
     /// Branch on pseudocosts (else GLPK's Driebeck–Tomlin heuristic) and backtrack to the best
-    /// bound: tighter bounds on hard models, at some cost in speed to the first incumbent.
+    /// bound: tighter bounds on hard models. GLPK initialises pseudocosts without calling back,
+    /// so that phase cannot be interrupted: use it only with time to spare.
     public var pseudocostBranching = false
+    /// Backtrack by best projection instead of best local bound (finds incumbents sooner).
+    public var bestProjection = false
     /// A feasible solution to start from (one value per variable); checked before use and
     /// dropped when it violates any row by more than 1e-6.
     public var warmStart: [Double]?

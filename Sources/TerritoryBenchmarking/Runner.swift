@@ -4,6 +4,7 @@ import TerritoryEvaluation
 import TerritoryHeuristics
 import TerritoryIO
 import TerritorySolving
+import TerritoryMIP
 
 /// A named solver configuration, so variants can be compared side by side:
 /// `heuristic`, then modifiers joined by `:` (`no-swaps`, `no-perturb`, `no-center-moves`,
@@ -11,6 +12,8 @@ import TerritorySolving
 /// balanced assignment, no local search).
 public struct BenchmarkMethod: Sendable, Hashable {
     public let name: String
+    /// Whether this is the exact path (`mip`), else the heuristic.
+    public let exact: Bool
     let configure: @Sendable (inout HeuristicOptions) -> Void
 
     public static func == (l: BenchmarkMethod, r: BenchmarkMethod) -> Bool { l.name == r.name }
@@ -20,12 +23,14 @@ public struct BenchmarkMethod: Sendable, Hashable {
         let parts = name.split(separator: ":").map(String.init)
         guard let base = parts.first else { throw InputError(column: "--methods", "empty method name") }
         var steps: [@Sendable (inout HeuristicOptions) -> Void] = []
+        var exact = false
         switch base {
         case "heuristic": break
+        case "mip": exact = true
         case "kmeans-only":
             steps.append { $0.localSearch = false; $0.seeding = .kmeansPlusPlus }
         default:
-            throw InputError(column: "--methods", "unknown method \"\(base)\" (heuristic, kmeans-only; the MIP is not available yet)")
+            throw InputError(column: "--methods", "unknown method \"\(base)\" (heuristic, kmeans-only, mip)")
         }
         for modifier in parts.dropFirst() {
             switch modifier {
@@ -45,7 +50,7 @@ public struct BenchmarkMethod: Sendable, Hashable {
             }
         }
         let all = steps
-        return BenchmarkMethod(name: name, configure: { options in for step in all { step(&options) } })
+        return BenchmarkMethod(name: name, exact: exact, configure: { options in for step in all { step(&options) } })
     }
 }
 
@@ -150,6 +155,11 @@ public struct BenchmarkRunner: Sendable {
     /// Runs executed at once (each heuristic run already uses every core for its restarts).
     public var jobs = 1
     public var progress: (@Sendable (String) -> Void)?
+    /// Heuristic rows: also compute a Lagrangian lower bound (instances up to this many units;
+    /// 0 = never), so the row shows a proven gap.
+    public var boundUpTo = 0
+    /// Seconds for each Lagrangian bound.
+    public var boundSeconds = 30.0
 
     public init(dataDirectory: String, outputDirectory: String, methods: [BenchmarkMethod]) {
         self.dataDirectory = dataDirectory
@@ -194,7 +204,15 @@ public struct BenchmarkRunner: Sendable {
         options.timeLimit = .milliseconds(Int64(((entry.timeLimitSeconds ?? defaultTimeLimit) * timeScale * 1000).rounded()))
         method.configure(&options)
         let cpuBefore = processCPUSeconds()
-        let outcome = HeuristicSolver.solve(problem, options: options)
+        let outcome: SolveOutcome
+        if method.exact {
+            var mip = MIPOptions()
+            mip.seed = seed
+            mip.timeLimit = options.timeLimit
+            outcome = MIPSolver.solve(problem, options: mip)
+        } else {
+            outcome = HeuristicSolver.solve(problem, options: options)
+        }
         row.cpuSeconds = processCPUSeconds() - cpuBefore
         row.seconds = outcome.seconds
         row.firstFeasibleSeconds = outcome.firstFeasibleSeconds
@@ -221,6 +239,10 @@ public struct BenchmarkRunner: Sendable {
                 row.message = "the solver reported travel \(reported), the evaluator computes \(evaluation.travel) from \(planPath)"
             } else if !outcome.status.hasFeasiblePlan {
                 row.message = outcome.explanation.first
+            }
+            if !method.exact, row.feasible, problem.unitCount <= boundUpTo, let travel = row.travel {
+                let bound = LagrangianBound.compute(problem, upperBound: travel, timeLimit: .milliseconds(Int64(boundSeconds * 1000)))
+                if bound.bound.isFinite { row.bound = bound.bound }
             }
         } catch {
             row.status = "error"

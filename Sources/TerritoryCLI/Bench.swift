@@ -24,7 +24,7 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("instance"), help: "Run only these instances (repeatable).")
     var instances: [String] = []
 
-    @Option(help: ArgumentHelp("Comma-separated methods: heuristic[:no-swaps|:no-perturb|:no-center-moves|:kmeans++|:bisection|:restarts=N|:acceptance=X], kmeans-only.", valueName: "list"))
+    @Option(help: ArgumentHelp("Comma-separated methods: heuristic[:no-swaps|:no-perturb|:no-center-moves|:kmeans++|:bisection|:restarts=N|:acceptance=X], kmeans-only, mip.", valueName: "list"))
     var methods = "heuristic"
 
     @Option(help: ArgumentHelp("Comma-separated seeds.", valueName: "list"))
@@ -54,6 +54,12 @@ struct Bench: ParsableCommand {
     @Option(help: ArgumentHelp("Score other tools' plans: <dir>/<tool>/<instance>.csv.", valueName: "dir"))
     var plans: String?
 
+    @Option(name: .customLong("bound-up-to"), help: ArgumentHelp("Heuristic rows: compute a Lagrangian lower bound (proven gap) for instances up to this many units.", valueName: "n"))
+    var boundUpTo = 0
+
+    @Option(name: .customLong("bound-seconds"), help: ArgumentHelp("Seconds for each such bound.", valueName: "seconds"))
+    var boundSeconds: Double = 30
+
     @Flag(name: .customLong("no-solve"), help: "Only score --plans; run no solver.")
     var noSolve = false
 
@@ -82,6 +88,8 @@ struct Bench: ParsableCommand {
         runner.defaultTimeLimit = timeLimit
         runner.timeScale = timeScale
         runner.jobs = jobs
+        runner.boundUpTo = boundUpTo
+        runner.boundSeconds = boundSeconds * timeScale
         if !quiet { runner.progress = { printError($0) } }
         var rows = runner.run(entries)
         if let plans { rows += runner.scoreExternalPlans(in: plans, entries: entries) }

@@ -76,6 +76,9 @@ struct Solve: ParsableCommand {
     @Option(help: ArgumentHelp("MIP: stop at this relative gap (default 1e-6).", valueName: "fraction"))
     var gap: Double?
 
+    @Flag(name: .customLong("solver-log"), help: "MIP: print GLPK's log on stderr (with elapsed seconds).")
+    var solverLog = false
+
     @Flag(name: .customLong("cuts"), help: "MIP: switch GLPK's cutting planes on.")
     var cuts = false
 
@@ -131,6 +134,10 @@ struct Solve: ParsableCommand {
             mip.writeModel = writeModel
             mip.softBandWeight = softBands
             mip.cuts = cuts
+            if solverLog {
+                let began = ContinuousClock.now
+                mip.log = { line in printError("[\(formatFixed((ContinuousClock.now - began).seconds, decimals: 2)) s] GLPK: \(line)") }
+            }
             mip.pseudocostBranching = !noPseudocost
             if let gap { mip.relativeGap = gap }
             outcome = MIPSolver.solve(design, options: mip)

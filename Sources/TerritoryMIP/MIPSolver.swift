@@ -61,13 +61,21 @@ public enum MIPSolver {
         // A portfolio on two cores: pseudocost branching with best-bound backtracking, and GLPK's
         // default branching; the first to prove optimality stops the other. The bound is the
         // better of the two (both are valid), the incumbent the better one.
-        let strategies: [Bool] = options.portfolio && availableCores >= 2 ? [options.pseudocostBranching, !options.pseudocostBranching] : [options.pseudocostBranching]
+        // GLPK's pseudocost initialisation cannot be interrupted (it can take seconds on a model
+        // with 10,000 columns), so with less than 30 s left both runs use the Driebeck–Tomlin
+        // rule, one backtracking to the best bound and one by best projection.
+        let remaining = milp.timeLimit.map { Double($0.components.seconds) } ?? .infinity
+        let pseudocost = options.pseudocostBranching && remaining >= 30
+        let strategies: [(pseudocost: Bool, projection: Bool)] = options.portfolio && availableCores >= 2
+            ? (pseudocost ? [(true, false), (false, false)] : [(false, false), (false, true)])
+            : [(pseudocost, false)]
         let signal = StopSignal()
         let program = model.program
         let base = milp
         let runs: [Result<MILPResult, MILPError>] = parallelMap(strategies.count) { s in
             var o = base
-            o.pseudocostBranching = strategies[s]
+            o.pseudocostBranching = strategies[s].pseudocost
+            o.bestProjection = strategies[s].projection
             o.stopSignal = signal
             let r = Result { () throws(MILPError) -> MILPResult in try GLPKSolver.solve(program, options: o) }
             if case .success(let solved) = r, solved.status == .optimal || solved.status == .infeasible { signal.stop() }

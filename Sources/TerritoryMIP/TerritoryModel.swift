@@ -161,22 +161,26 @@ public struct TerritoryModel: Sendable {
             let slots = form == .freeCenters ? n : k
             for s in 0..<slots {
                 let t = form == .freeCenters ? 0 : s  // free centers: uniform bounds
-                let lower = req.lowerBound(t, total: total, k: k), upper = req.upperBound(t, total: total, k: k)
+                let rawLower = req.lowerBound(t, total: total, k: k), rawUpper = req.upperBound(t, total: total, k: k)
                 let target = max(req.target(t, total: total, k: k), 1e-12)
+                // Rows are scaled by the target (measures such as land area in m² reach 1e10;
+                // unscaled they make GLPK's basis singular): coefficients a_i/T, bounds L/T, U/T.
+                let scale = 1 / max(total / Double(k), 1e-12)
+                let lower = rawLower * scale, upper = rawUpper * scale
                 var terms: [(Int, Double)] = []
                 for i in 0..<n where values[i] != 0 {
                     let column = form == .freeCenters ? assign[i * n + s] : assign[i * k + s]
-                    if column >= 0 { terms.append((Int(column), values[i])) }
+                    if column >= 0 { terms.append((Int(column), values[i] * scale)) }
                 }
                 var under: Int?, over: Int?
                 if let weight = softBandWeight {
                     let name = "r\(r + 1)_\(s + 1)"
                     if lower.isFinite {
-                        under = program.addVariable("under_" + name, objective: weight / target)
+                        under = program.addVariable("under_" + name, objective: weight / (scale * target))
                         deviations.append((r, s, false, under!))
                     }
                     if upper.isFinite {
-                        over = program.addVariable("over_" + name, objective: weight / target)
+                        over = program.addVariable("over_" + name, objective: weight / (scale * target))
                         deviations.append((r, s, true, over!))
                     }
                 }
@@ -303,8 +307,10 @@ public struct TerritoryModel: Sendable {
             guard t >= 0 else { continue }
             var sum = 0.0
             for i in 0..<n where Int(plan.assignment[i]) == t { sum += values[i] }
-            let bound = dev.over ? req.upperBound(0, total: totals[req.measure], k: k) : req.lowerBound(0, total: totals[req.measure], k: k)
-            x[dev.column] = dev.over ? max(0, sum - bound) : max(0, bound - sum)
+            let slot = form == .freeCenters ? 0 : dev.slot
+            let bound = dev.over ? req.upperBound(slot, total: totals[req.measure], k: k) : req.lowerBound(slot, total: totals[req.measure], k: k)
+            let scale = 1 / max(totals[req.measure] / Double(k), 1e-12)
+            x[dev.column] = (dev.over ? max(0, sum - bound) : max(0, bound - sum)) * scale
         }
         // Flow: each territory's breadth-first tree from its root carries subtree sizes.
         if !flow.isEmpty, let adjacency = problem.adjacency {

@@ -17,7 +17,8 @@ public enum GLPKSolver {
         let start = ContinuousClock.now
         let deadline = options.timeLimit.map { start + $0 }
         let logBox = LogBox(sink: options.log)
-        glp_term_out(GLP_OFF)
+        // Output reaches the hook only with terminal output on; the hook swallows every line.
+        glp_term_out(options.log == nil ? GLP_OFF : GLP_ON)
         glp_term_hook(
             { info, text in
                 guard let info, let text else { return 1 }
@@ -32,10 +33,12 @@ public enum GLPKSolver {
         try problem.load(program)
         guard let P = problem.handle else { throw .solverFault("GLPK problem creation failed") }
 
+        // Equilibrate rows and columns: models mix coefficients of very different sizes.
+        glp_scale_prob(P, GLP_SF_AUTO)
         // Root LP by the simplex method (also the only step for a pure LP).
         var smcp = glp_smcp()
         glp_init_smcp(&smcp)
-        smcp.msg_lev = GLP_MSG_OFF
+        smcp.msg_lev = options.log == nil ? GLP_MSG_OFF : GLP_MSG_ON
         smcp.presolve = GLP_OFF
         if let limit = options.timeLimit { smcp.tm_lim = milliseconds(limit) }
         var failed: Int32 = 0
@@ -108,7 +111,7 @@ public enum GLPKSolver {
             && program.variables.allSatisfy { $0.objective == 0 || ($0.kind != .continuous && $0.objective == $0.objective.rounded()) }
         var iocp = glp_iocp()
         glp_init_iocp(&iocp)
-        iocp.msg_lev = GLP_MSG_OFF
+        iocp.msg_lev = options.log == nil ? GLP_MSG_OFF : GLP_MSG_ON
         iocp.presolve = GLP_OFF  // the tree then works on P itself, so injected vectors line up
         iocp.mip_gap = options.relativeGap
         if options.cuts {
@@ -121,6 +124,7 @@ public enum GLPKSolver {
             iocp.br_tech = GLP_BR_PCH
             iocp.bt_tech = GLP_BT_BLB
         }
+        if options.bestProjection { iocp.bt_tech = GLP_BT_BPH }
         if let limit = options.timeLimit {
             // Backstop only: the callback enforces the real deadline between nodes.
             iocp.tm_lim = milliseconds(limit * 1.5 + .seconds(1))

@@ -1,0 +1,191 @@
+import TerritoryCore
+import TerritorySolving
+
+/// A proven lower bound on travel by Lagrangian relaxation of the assignment rows, for
+/// instances too large for the MIP (thousands of units).
+///
+/// Relaxing "every unit in exactly one territory" with multipliers λ leaves, per candidate
+/// center j (free centers) or per territory t (fixed centers), the problem of choosing which
+/// units to serve at cost `w_i·d(i, j) − λ_i` subject to the balance bands and capacities. Each is
+/// bounded below by a continuous knapsack on one requirement at a time (the largest of those
+/// bounds is used), solved greedily by cost-to-weight ratio. With free centers the k cheapest
+/// centers are chosen. L(λ) = Σ λ_i + those costs is a lower bound for every λ; subgradient
+/// steps (Polyak, toward the heuristic's travel) raise it. Contiguity, locks and skills are
+/// dropped, which keeps the bound valid (a relaxation).
+/// - Complexity: O(n·m log n) per iteration for m candidate centers (m = n free, k fixed);
+///   parallel over centers. Memory O(n).
+public enum LagrangianBound {
+    public struct Result: Sendable {
+        /// The best bound found (never above the optimum travel).
+        public var bound: Double
+        public var iterations: Int
+        public var seconds: Double
+    }
+
+    /// - Parameters:
+    ///   - upperBound: the travel of a known feasible plan (steers the step size; any value
+    ///     above the optimum works, a close one converges faster).
+    public static func compute(_ problem: DesignProblem, upperBound: Double, timeLimit: Duration = .seconds(30), maxIterations: Int = 1000) -> Result {
+        let start = ContinuousClock.now
+        let n = problem.unitCount, k = problem.k
+        let fixed = problem.territories.allSatisfy { $0.center != nil }
+        let d = problem.distances
+        let weights = problem.units.weights
+        let totals = problem.measureTotals
+        // Knapsack data per requirement: values and the (uniform or per-territory) bounds.
+        let requirements = problem.balance.map { req -> (values: [Double], lower: [Double], upper: [Double]) in
+            let slots = fixed ? k : 1
+            let values = problem.units.measures[req.measure].values
+            return (values,
+                    (0..<slots).map { req.lowerBound($0, total: totals[req.measure], k: k) },
+                    (0..<slots).map { req.upperBound($0, total: totals[req.measure], k: k) })
+        }.filter { $0.values.allSatisfy { $0 >= 0 } }
+        let candidates = fixed ? k : n
+        @Sendable func cost(_ i: Int, _ c: Int) -> Double {
+            let w = weights?[i] ?? 1
+            if fixed {
+                switch problem.territories[c].center! {
+                case .unit(let u): return w * d(i, u)
+                case .point(let p): return w * d(i, p)
+                }
+            }
+            return w * d(i, c)
+        }
+        // λ starts at each unit's distance to its nearest candidate: a good dual guess.
+        var lambda = [Double](repeating: 0, count: n)
+        var best = -Double.infinity
+        var theta = 2.0
+        var sinceImprovement = 0
+        var iterations = 0
+        let chunk = max(1, candidates / (4 * max(availableCores, 1)))
+        let chunks = (candidates + chunk - 1) / chunk
+        for i in 0..<n {
+            var m = Double.infinity
+            for c in 0..<candidates where !(fixed == false && c == i) { m = min(m, cost(i, c)) }
+            lambda[i] = m.isFinite ? m : 0
+        }
+        while iterations < maxIterations && ContinuousClock.now - start < timeLimit {
+            iterations += 1
+            let current = lambda
+            // ρ_c and the units it serves, per candidate.
+            let parts = parallelMap(chunks) { part -> [(rho: Double, served: [(Int32, Double)])] in
+                (part * chunk..<min(candidates, (part + 1) * chunk)).map { c in
+                    subproblem(c, n: n, fixed: fixed, lambda: current, cost: cost, requirements: requirements)
+                }
+            }
+            let sub = parts.flatMap { $0 }
+            var value = lambda.reduce(0, +)
+            var chosen: [Int] = []
+            if fixed {
+                chosen = Array(0..<k)
+            } else {
+                chosen = (0..<n).sorted { (sub[$0].rho, $0) < (sub[$1].rho, $1) }.prefix(k).map { $0 }
+            }
+            for c in chosen { value += sub[c].rho }
+            if !value.isFinite { break }  // some required subproblem infeasible: no bound from this λ
+            if !best.isFinite || value > best + 1e-9 * max(1, abs(best)) {
+                best = value
+                sinceImprovement = 0
+            } else {
+                sinceImprovement += 1
+                if sinceImprovement >= 20 {
+                    theta /= 2
+                    sinceImprovement = 0
+                }
+            }
+            if theta < 1e-4 || best >= upperBound - 1e-9 * max(1, upperBound) { break }
+            // Subgradient: g_i = 1 − (times unit i is served).
+            var g = [Double](repeating: 1, count: n)
+            for c in chosen { for (i, x) in sub[c].served { g[Int(i)] -= x } }
+            let norm = g.reduce(0) { $0 + $1 * $1 }
+            if norm < 1e-12 { break }  // the relaxed solution is feasible: the bound is optimal
+            let step = theta * max(upperBound - value, 1e-6 * max(1, abs(upperBound))) / norm
+            for i in 0..<n { lambda[i] += step * g[i] }
+        }
+        // With integer costs every plan's travel is an integer: round the bound up.
+        let integral = (weights?.allSatisfy { $0 == $0.rounded() } ?? true)
+            && (problem.distances.metric == .euclideanTruncated
+                || (problem.distances.metric == .matrix && (0..<min(n, 200)).allSatisfy { i in (0..<n).allSatisfy { d(i, $0) == d(i, $0).rounded() } }))
+        if integral && best.isFinite { best = (best - 1e-6).rounded(.up) }
+        return Result(bound: best.isFinite ? min(best, upperBound) : -Double.infinity, iterations: iterations, seconds: secondsSince(start))
+    }
+
+    /// min Σ (cost − λ_i) x_i over units for one candidate, the candidate serving itself (free
+    /// centers), each requirement relaxed to a continuous knapsack separately (the largest of
+    /// the per-requirement values is a valid bound). Returns the value and the units served in
+    /// the minimiser of the plain problem (for the subgradient).
+    static func subproblem(
+        _ c: Int, n: Int, fixed: Bool, lambda: [Double], cost: (Int, Int) -> Double,
+        requirements: [(values: [Double], lower: [Double], upper: [Double])]
+    ) -> (rho: Double, served: [(Int32, Double)]) {
+        var reduced: [(Int32, Double)] = []
+        var base = 0.0
+        var served: [(Int32, Double)] = []
+        if !fixed {
+            base = cost(c, c) - lambda[c]
+            served.append((Int32(c), 1))
+        }
+        var negatives: [(Int32, Double)] = []
+        reduced.reserveCapacity(n)
+        for i in 0..<n where fixed || i != c {
+            let r = cost(i, c) - lambda[i]
+            reduced.append((Int32(i), r))
+            if r < 0 { negatives.append((Int32(i), r)) }
+        }
+        var plain = base
+        for (_, r) in negatives { plain += r }
+        var rho = plain
+        var bestServed = served + negatives.map { ($0.0, 1.0) }
+        let slot = fixed ? c : 0
+        for req in requirements {
+            let lower = req.lower[slot], upper = req.upper[slot]
+            var load = fixed ? 0 : req.values[c]
+            guard load <= upper + 1e-9 else { return (.infinity, served) }
+            // Negative items by cost per weight (most negative first); zero-weight ones are free.
+            var value = base
+            var takenLoad = load
+            let ordered = negatives.sorted { a, b in
+                let wa = req.values[Int(a.0)], wb = req.values[Int(b.0)]
+                let ra = wa > 0 ? a.1 / wa : -Double.infinity, rb = wb > 0 ? b.1 / wb : -Double.infinity
+                return ra < rb || (ra == rb && a.0 < b.0)
+            }
+            var taken: [(Int32, Double)] = served
+            for (i, r) in ordered {
+                let w = req.values[Int(i)]
+                if w <= 0 || takenLoad + w <= upper {
+                    value += r
+                    takenLoad += w
+                    taken.append((i, 1))
+                } else {
+                    let fraction = max(0, (upper - takenLoad) / w)
+                    if fraction > 0 {
+                        value += r * fraction
+                        takenLoad += w * fraction
+                        taken.append((i, fraction))
+                    }
+                    break
+                }
+            }
+            load = takenLoad
+            if load < lower - 1e-9 {
+                // Reach the lower bound with the cheapest remaining weight.
+                var rest = reduced.filter { $0.1 >= 0 && req.values[Int($0.0)] > 0 }
+                rest.sort { a, b in (a.1 / req.values[Int(a.0)], a.0) < (b.1 / req.values[Int(b.0)], b.0) }
+                for (i, r) in rest {
+                    let w = req.values[Int(i)]
+                    let fraction = min(1, (lower - load) / w)
+                    value += r * fraction
+                    load += w * fraction
+                    taken.append((i, fraction))
+                    if load >= lower - 1e-9 { break }
+                }
+                if load < lower - 1e-9 { return (.infinity, served) }
+            }
+            if value > rho {
+                rho = value
+                bestServed = taken
+            }
+        }
+        return (rho, bestServed)
+    }
+}

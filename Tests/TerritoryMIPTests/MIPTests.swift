@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+import MILP
+import TerritoryCore
+import TerritoryEvaluation
+import TerritoryIO
+import TerritorySolving
+@testable import TerritoryMIP
+
+let datasets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("datasets").path
+
+func quickMIP(_ seconds: Int = 60, warmStart: Bool = false) -> MIPOptions {
+    var options = MIPOptions()
+    options.timeLimit = .seconds(seconds)
+    options.warmStart = warmStart
+    return options
+}
+
+/// A small planar problem with two measures.
+func smallProblem(n: Int = 24, k: Int = 3, tolerance: Double = 0.1, seed: UInt64 = 3) -> DesignProblem {
+    let units = SyntheticInstance.units(count: n, seed: seed)
+    var problem = DesignProblem(name: "small", units: units, distances: Distances(metric: .euclidean, x: units.x, y: units.y), k: k)
+    problem.balance = [BalanceRequirement(measure: 0, tolerance: tolerance), BalanceRequirement(measure: 1, tolerance: tolerance)]
+    return problem
+}
+
+@Suite struct MIPTests {
+    @Test func osmanInstanceIsProvenOptimal() throws {
+        let problem = try readInstance(datasets + "/cpmp-osman/cpmp01.txt", format: .cpmpOsman)
+        let outcome = MIPSolver.solve(problem, options: quickMIP())
+        #expect(outcome.status == .optimal)
+        #expect(outcome.reportedTravel == 713)
+        #expect(outcome.bound == 713)
+        let evaluation = Evaluator.evaluate(try problem.align(outcome.plan!), in: problem)
+        #expect(evaluation.travel == 713)
+        #expect(evaluation.feasible)
+    }
+
+    @Test func warmStartIsInjectedAndReducedCostsFixColumns() throws {
+        let problem = smallProblem()
+        let outcome = MIPSolver.solve(problem, options: quickMIP(warmStart: true))
+        #expect(outcome.status == .optimal)
+        #expect(outcome.fixedByReducedCost > 0)
+        let evaluation = Evaluator.evaluate(outcome.plan!, in: problem)
+        #expect(evaluation.feasible)
+        #expect(abs(evaluation.travel - outcome.reportedTravel!) <= 1e-6 * evaluation.travel)
+        // The heuristic alone can be no better than the proven optimum.
+        #expect(outcome.bound! <= evaluation.travel + 1e-6)
+    }
+
+    @Test func fixedCentersWithTwoMeasuresLocksAndSkills() throws {
+        var problem = smallProblem(n: 30, k: 3, tolerance: 0.15)
+        problem.territories = [
+            TerritorySpec(label: "A", center: .point(Point(x: 100, y: 100))),
+            TerritorySpec(label: "B", center: .point(Point(x: 900, y: 500)), allowedSegments: ["SMB"]),
+            TerritorySpec(label: "C", center: .unit(5)),
+        ]
+        problem.territoriesAreNamed = true
+        problem.units.segments = (0..<30).map { $0 % 4 == 0 ? "ENT" : "SMB" }
+        problem.units.currentTerritory = (0..<30).map { $0 == 7 ? "A" : "" }
+        problem.units.locked = (0..<30).map { $0 == 7 }
+        try problem.validate()
+        let outcome = MIPSolver.solve(problem, options: quickMIP())
+        #expect(outcome.status == .optimal)
+        let plan = outcome.plan!
+        #expect(plan.assignment[7] == 0)
+        #expect(plan.assignment[5] == 2)
+        for i in stride(from: 0, to: 30, by: 4) { #expect(plan.assignment[i] != 1) }
+        let evaluation = Evaluator.evaluate(plan, in: problem)
+        #expect(evaluation.feasible, "\(evaluation.violations)")
+        #expect(abs(evaluation.travel - outcome.reportedTravel!) <= 1e-6 * evaluation.travel)
+    }
+
+    @Test func contiguityMakesMaineInfeasibleAtFivePercentOnPopulationAndArea() throws {
+        // No contiguous 2-district plan of Maine's 16 counties has population and land area
+        // both within ±5 % (checked by enumerating all 32,767 bipartitions); the MIP proves it.
+        var problem = try readInstance(datasets + "/districting-us-county/county23.json", format: .countyJSON)
+        problem.setTerritoryCount(2)
+        problem.balance = [
+            BalanceRequirement(measure: problem.units.measureIndex(named: "TOTPOP")!, tolerance: 0.05),
+            BalanceRequirement(measure: problem.units.measureIndex(named: "ALAND10")!, tolerance: 0.05),
+        ]
+        problem.requiresContiguity = true
+        let outcome = MIPSolver.solve(problem, options: quickMIP())
+        #expect(outcome.status == .infeasible)
+        // Population alone at ±0.5 %: feasible, contiguous.
+        problem.balance.removeLast()
+        problem.balance[0].tolerance = 0.005
+        let feasible = MIPSolver.solve(problem, options: quickMIP())
+        #expect(feasible.status == .optimal)
+        let evaluation = Evaluator.evaluate(feasible.plan!, in: problem)
+        #expect(evaluation.feasible && evaluation.noncontiguous == 0)
+    }
+
+    @Test func hostileProblemsEndInAStatusOrAnError() throws {
+        // More territories than units: a status, no plan.
+        #expect(MIPSolver.solve(smallProblem(n: 4, k: 6), options: quickMIP()).status == .infeasible)
+        // Invalid data is caught by validation before any model is built.
+        var nan = smallProblem()
+        nan.units.measures[0].values[3] = .nan
+        #expect(throws: InputError.self) { try nan.validate() }
+        var negative = smallProblem()
+        negative.balance[0].tolerance = -0.1
+        #expect(throws: InputError.self) { try negative.validate() }
+        var empty = smallProblem()
+        empty.units = try UnitTable(ids: [])
+        #expect(throws: InputError.self) { try empty.validate() }
+        // A problem the model cannot state: a status with an explanation.
+        var mixed = smallProblem()
+        mixed.territories[0].center = .unit(0)
+        let outcome = MIPSolver.solve(mixed, options: quickMIP())
+        #expect(outcome.plan == nil)
+        #expect(outcome.explanation.first?.contains("fixed or every one free") == true)
+        // A tolerance no plan can meet: proven before GLPK.
+        #expect(MIPSolver.solve(smallProblem(tolerance: 0), options: quickMIP()).status != .optimal)
+    }
+
+    @Test func theDeadlineHoldsOnAModelGLPKCannotFinish() throws {
+        let problem = try readInstance(datasets + "/cpmp-osman/cpmp20.txt", format: .cpmpOsman)
+        let start = ContinuousClock.now
+        var options = quickMIP(3)
+        options.portfolio = false
+        let outcome = MIPSolver.solve(problem, options: options)
+        let elapsed = ContinuousClock.now - start
+        #expect(elapsed < .seconds(10))
+        #expect([SolveStatus.timeLimit, .noFeasiblePlan, .optimal].contains(outcome.status))
+        if outcome.status == .timeLimit { #expect(outcome.bound != nil && outcome.bound! <= outcome.reportedTravel!) }
+    }
+
+    @Test func modelExportWritesLPAndMPS() throws {
+        let dir = NSTemporaryDirectory() + "territory-mip-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let model = try TerritoryModel(problem: smallProblem())
+        try GLPKSolver.write(model.program, to: dir + "/m.lp")
+        try GLPKSolver.write(model.program, to: dir + "/m.mps")
+        let lp = try String(contentsOfFile: dir + "/m.lp", encoding: .utf8)
+        #expect(lp.contains("Minimize") && lp.contains("assign_1"))
+        let mps = try String(contentsOfFile: dir + "/m.mps", encoding: .utf8)
+        #expect(mps.contains("ROWS") && mps.contains("COLUMNS"))
+    }
+
+    @Test func softBandsTradeBalanceForTravel() throws {
+        let problem = smallProblem(n: 20, k: 2, tolerance: 0.01)
+        let hard = MIPSolver.solve(problem, options: quickMIP())
+        var options = quickMIP()
+        options.softBandWeight = 1
+        let soft = MIPSolver.solve(problem, options: options)
+        #expect(soft.plan != nil)
+        if hard.status == .optimal, let softTravel = soft.reportedTravel {
+            #expect(softTravel <= hard.reportedTravel! + 1e-6)
+        }
+    }
+
+    @Test func lagrangianBoundsAreValidAndTight() throws {
+        let pmed = try readInstance(datasets + "/orlib-pmed/pmed1.txt", format: .pmed)
+        let bound = LagrangianBound.compute(pmed, upperBound: 5900, timeLimit: .seconds(20))
+        #expect(bound.bound <= 5819)
+        #expect(bound.bound >= 5819 * 0.99)
+        let osman = try readInstance(datasets + "/cpmp-osman/cpmp01.txt", format: .cpmpOsman)
+        let capacitated = LagrangianBound.compute(osman, upperBound: 713, timeLimit: .seconds(20))
+        #expect(capacitated.bound <= 713)
+        #expect(capacitated.bound >= 713 * 0.95)
+    }
+}
