@@ -15,8 +15,7 @@ heuristic=($bin bench
     --suite county-seats --suite county-double --suite county-tight --suite scale
     --methods heuristic --bound-up-to 5000 --bound-seconds 10
     --out "$out/heuristic" --jsonl "$out/heuristic.jsonl" --markdown "$out/heuristic.md")
-exact=($bin bench --suite osman --suite sjc
-    --instance pmed1 --instance pmed2 --instance pmed3 --instance pmed4 --instance pmed5 --suite pmed
+exact=($bin bench --suite osman --suite sjc --suite pmed:pmed1,pmed2,pmed3,pmed4,pmed5
     --methods mip --time-limit 60
     --out "$out/mip" --jsonl "$out/mip.jsonl" --markdown "$out/mip.md")
 variants=($bin bench --suite osman --suite sjc

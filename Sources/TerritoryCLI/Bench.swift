@@ -18,7 +18,7 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Folder the manifest's files are relative to (default: the manifest's folder).", valueName: "dir"))
     var dataDir: String?
 
-    @Option(name: .customLong("suite"), help: "Run only these suites (repeatable).")
+    @Option(name: .customLong("suite"), help: "Run only these suites (repeatable); SUITE:a,b keeps only instances a and b of that suite.")
     var suites: [String] = []
 
     @Option(name: .customLong("instance"), help: "Run only these instances (repeatable).")
@@ -75,7 +75,17 @@ struct Bench: ParsableCommand {
     func run() throws {
         let (allEntries, problems) = try readManifest(manifest)
         var entries = allEntries
-        if !suites.isEmpty { entries = entries.filter { suites.contains($0.suite) } }
+        if !suites.isEmpty {
+            var wanted: [String: Set<String>?] = [:]
+            for spec in suites {
+                let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
+                wanted[parts[0]] = parts.count == 2 ? Set(parts[1].split(separator: ",").map(String.init)) : nil
+            }
+            entries = entries.filter { entry in
+                guard let selection = wanted[entry.suite] else { return false }
+                return selection.map { $0.contains(entry.instance) } ?? true
+            }
+        }
         if !instances.isEmpty { entries = entries.filter { instances.contains($0.instance) } }
         let seedList = try seeds.split(separator: ",").map { text -> UInt64 in
             guard let s = UInt64(text.trimmed) else { throw InputError(column: "--seeds", "\"\(text)\" is not a seed") }
