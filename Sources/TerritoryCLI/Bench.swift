@@ -79,7 +79,8 @@ struct Bench: ParsableCommand {
             var wanted: [String: Set<String>?] = [:]
             for spec in suites {
                 let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
-                wanted[parts[0]] = parts.count == 2 ? Set(parts[1].split(separator: ",").map(String.init)) : nil
+                let selection: Set<String>? = parts.count == 2 ? Set(parts[1].split(separator: ",").map(String.init)) : nil
+                wanted.updateValue(selection, forKey: parts[0])  // (a subscript set of nil would remove the key)
             }
             entries = entries.filter { entry in
                 guard let selection = wanted[entry.suite] else { return false }
