@@ -64,9 +64,12 @@ public enum MIPSolver {
         // GLPK's pseudocost initialisation cannot be interrupted (it can take seconds on a model
         // with 10,000 columns), so with less than 30 s left both runs use the Driebeck–Tomlin
         // rule, one backtracking to the best bound and one by best projection.
+        // Large models (over 15,000 columns) run once: two copies would solve the same slow root
+        // LP twice, and pseudocost initialisation there takes minutes.
         let remaining = milp.timeLimit.map { Double($0.components.seconds) } ?? .infinity
-        let pseudocost = options.pseudocostBranching && remaining >= 30
-        let strategies: [(pseudocost: Bool, projection: Bool)] = options.portfolio && availableCores >= 2
+        let small = model.program.variableCount <= 15_000
+        let pseudocost = options.pseudocostBranching && remaining >= 30 && small
+        let strategies: [(pseudocost: Bool, projection: Bool)] = options.portfolio && availableCores >= 2 && small
             ? (pseudocost ? [(true, false), (false, false)] : [(false, false), (false, true)])
             : [(pseudocost, false)]
         let signal = StopSignal()
