@@ -33,6 +33,9 @@ struct ProblemOptions: ParsableArguments {
     @Flag(help: "Require every territory to be connected in the adjacency graph.")
     var contiguous = false
 
+    @Option(help: ArgumentHelp("Reps CSV: id, home (x,y or lon,lat; empty = vacancy), fte, skills (a;b), territory, capacity_<measure>. Sets k.", valueName: "file"))
+    var reps: String?
+
     @Option(help: ArgumentHelp("Today's plan (CSV id,territory), for disruption and what-if budgets.", valueName: "plan"))
     var baseline: String?
 
@@ -123,6 +126,13 @@ struct ProblemOptions: ParsableArguments {
         if let baseline {
             let plan = try readPlan(baseline, for: problem)
             problem.baseline = plan
+        }
+        if let reps {
+            if let k, k != 0 {
+                let count = try readRepsCSV(reps, units: problem.units).count
+                guard count == k else { throw InputError(column: "--k", "--k \(k) disagrees with the \(count) reps in \(reps)") }
+            }
+            try problem.applyReps(readRepsCSV(reps, units: problem.units), file: reps)
         }
         if let maxMoved { problem.disruptionBudget = try parseDisruptionBudget(maxMoved).get() }
         return problem

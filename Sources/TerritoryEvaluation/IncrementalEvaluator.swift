@@ -60,6 +60,13 @@ public struct IncrementalEvaluator: Sendable {
     private var memberSum: [Double] = []
     public private(set) var medoids: [Int] = []
 
+    // Disruption budget: each unit's territory in today's plan (in this evaluator's territory
+    // indices, -1 for none), the budget, and how many units are away from it now.
+    @usableFromInline var home: [Int32] = []
+    public private(set) var maxMoved = Int.max
+    public private(set) var moved = 0
+    public private(set) var disruptionWeight = 0.0
+
     public init(problem: DesignProblem, assignment: [Int32], centerMode: CenterMode, penaltyWeight: Double = 1) {
         precondition(assignment.count == problem.unitCount)
         precondition(assignment.allSatisfy { $0 >= 0 && Int($0) < problem.k }, "every unit must be assigned")
@@ -105,10 +112,11 @@ public struct IncrementalEvaluator: Sendable {
         for (r, v) in values.enumerated() {
             for i in 0..<n { sums[r * k + Int(assignment[i])] += v[i] }
         }
-        penalty = 0
-        for r in 0..<values.count {
-            for t in 0..<k { penalty += weights[r] * excess(r, t, sums[r * k + t]) }
+        moved = 0
+        if !home.isEmpty {
+            for i in 0..<n where home[i] != -1 && home[i] != assignment[i] { moved += 1 }
         }
+        recomputePenalty()
         let d = problem.distances
         let w = problem.units.weights
         memberList = Array(repeating: [], count: k)
@@ -198,10 +206,47 @@ public struct IncrementalEvaluator: Sendable {
     /// Sets the penalty weight of requirement `r` and updates the penalty. O(k).
     public mutating func setWeight(_ weight: Double, requirement r: Int) {
         weights[r] = weight
+        recomputePenalty()
+    }
+
+    /// Tracks a disruption budget: at most `maxMoved` units may be away from `home` (each unit's
+    /// territory today in this evaluator's indices; -1 for a unit without one, which never counts;
+    /// -2 for a unit whose territory no longer exists, which always counts). The excess
+    /// (moved − budget) / max(budget, 1) is penalised with `weight` like a band. O(n).
+    public mutating func setDisruptionBudget(home: [Int32], maxMoved: Int, weight: Double) {
+        precondition(home.count == assignment.count)
+        self.home = home
+        self.maxMoved = maxMoved
+        self.disruptionWeight = weight
+        moved = 0
+        for i in 0..<assignment.count where home[i] != -1 && home[i] != assignment[i] { moved += 1 }
+        recomputePenalty()
+    }
+
+    /// Changes the disruption penalty weight.
+    public mutating func setDisruptionWeight(_ weight: Double) {
+        disruptionWeight = weight
+        recomputePenalty()
+    }
+
+    /// Relative excess over the disruption budget (0 within it).
+    @inlinable public func disruptionExcess(moved m: Int) -> Double {
+        guard !home.isEmpty, m > maxMoved else { return 0 }
+        return Double(m - maxMoved) / Double(max(maxMoved, 1))
+    }
+
+    private mutating func recomputePenalty() {
         penalty = 0
         for r in 0..<values.count {
             for t in 0..<k { penalty += weights[r] * excess(r, t, sums[r * k + t]) }
         }
+        penalty += disruptionWeight * disruptionExcess(moved: moved)
+    }
+
+    /// Change in the number of moved units if `u` goes from `a` to `b`.
+    @inlinable func movedChange(_ u: Int, from a: Int, to b: Int) -> Int {
+        guard !home.isEmpty, home[u] != -1 else { return 0 }
+        return (Int32(b) != home[u] ? 1 : 0) - (Int32(a) != home[u] ? 1 : 0)
     }
 
     /// Relative excess of `value` outside requirement `r`'s bounds for territory `t`.
@@ -212,9 +257,10 @@ public struct IncrementalEvaluator: Sendable {
         return 0
     }
 
-    /// Unweighted total relative excess (0 means every band and capacity is met).
+    /// Unweighted total relative excess (0 means every band, capacity and the disruption
+    /// budget are met).
     public var totalExcess: Double {
-        var e = 0.0
+        var e = disruptionExcess(moved: moved)
         for r in 0..<values.count { for t in 0..<k { e += excess(r, t, sums[r * k + t]) } }
         return e
     }
@@ -236,6 +282,11 @@ public struct IncrementalEvaluator: Sendable {
             let oldA = sums[r * k + a], oldB = sums[r * k + b]
             change += weights[r] * (excess(r, a, oldA - delta) - excess(r, a, oldA)
                 + excess(r, b, oldB + delta) - excess(r, b, oldB))
+        }
+        if !home.isEmpty {
+            var m = moved + movedChange(u, from: a, to: b)
+            if let v { m += movedChange(v, from: b, to: a) }
+            change += disruptionWeight * (disruptionExcess(moved: m) - disruptionExcess(moved: moved))
         }
         return change
     }
@@ -320,6 +371,11 @@ public struct IncrementalEvaluator: Sendable {
     }
 
     private mutating func applyBalance(_ u: Int, from a: Int, to b: Int) {
+        let change = movedChange(u, from: a, to: b)
+        if change != 0 {
+            penalty += disruptionWeight * (disruptionExcess(moved: moved + change) - disruptionExcess(moved: moved))
+            moved += change
+        }
         for r in 0..<values.count {
             let x = values[r][u]
             if x == 0 { continue }

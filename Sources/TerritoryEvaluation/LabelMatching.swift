@@ -2,33 +2,37 @@ import TerritoryCore
 
 /// Matches the territories of a plan to the labels of a baseline plan.
 ///
-/// When every label of `plan` is also a label of `baseline`, territories match by label (the
-/// solver kept today's names). Otherwise the solver relabelled them, and territories are matched
-/// one-to-one to baseline labels maximising the total overlap of `measure` (unit counts when nil),
-/// the assignment problem solved exactly by the Hungarian method.
+/// Territories whose label is also a baseline label match by label (the solver kept today's
+/// names). The others — relabelled or new territories — are matched one-to-one to the remaining
+/// baseline labels maximising the total overlap of `measure` (unit counts when nil), the
+/// assignment problem solved exactly by the Hungarian method.
 ///
 /// - Returns: for each territory of `plan`, the baseline label it stands for, or nil when the plan
 ///   has more territories than the baseline (a new territory).
 /// - Complexity: O(n) by label; O(n + k³) by overlap.
 public func matchTerritories(of plan: Plan, to baseline: Plan, measure: [Double]?) -> (labels: [String?], byOverlap: Bool) {
-    let baselineLabels = Set(baseline.labels)
-    if plan.labels.allSatisfy(baselineLabels.contains) {
-        return (plan.labels.map { $0 }, false)
-    }
-    let k = plan.k, kb = baseline.k
-    var overlap = [Double](repeating: 0, count: k * kb)
+    // Territories that kept a baseline label keep it; the others (relabelled or new) are
+    // matched one-to-one to the remaining baseline labels by maximum overlap.
+    let baselineIndex = Dictionary(baseline.labels.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+    var labels: [String?] = plan.labels.map { baselineIndex[$0] != nil ? $0 : nil }
+    let free = (0..<plan.k).filter { labels[$0] == nil }
+    if free.isEmpty { return (labels, false) }
+    let used = Set(labels.compactMap { $0 })
+    let remaining = (0..<baseline.k).filter { !used.contains(baseline.labels[$0]) }
+    if remaining.isEmpty { return (labels, false) }
+    var row = [Int](repeating: -1, count: plan.k), column = [Int](repeating: -1, count: baseline.k)
+    for (r, t) in free.enumerated() { row[t] = r }
+    for (c, b) in remaining.enumerated() { column[b] = c }
+    let size = max(free.count, remaining.count)
+    var cost = [Double](repeating: 0, count: size * size)
     for i in 0..<min(plan.assignment.count, baseline.assignment.count) {
         let t = Int(plan.assignment[i]), b = Int(baseline.assignment[i])
-        guard t >= 0, b >= 0 else { continue }
-        overlap[t * kb + b] += measure?[i] ?? 1
+        guard t >= 0, b >= 0, row[t] >= 0, column[b] >= 0 else { continue }
+        cost[row[t] * size + column[b]] -= measure?[i] ?? 1
     }
-    let size = max(k, kb)
-    var cost = [Double](repeating: 0, count: size * size)
-    for t in 0..<k { for b in 0..<kb { cost[t * size + b] = -overlap[t * kb + b] } }
     let assignment = hungarianMinimumCost(cost, size: size)
-    let labels: [String?] = (0..<k).map { t in
-        let b = assignment[t]
-        return b < kb ? baseline.labels[b] : nil
+    for (r, t) in free.enumerated() where assignment[r] < remaining.count {
+        labels[t] = baseline.labels[remaining[assignment[r]]]
     }
     return (labels, true)
 }

@@ -24,18 +24,32 @@ public enum HeuristicSolver {
             options.timeLimit = min(options.timeLimit ?? .seconds(2), .seconds(2))
         }
         let deadline = options.timeLimit.map { start + $0 }
-        let labels = problem.territories.map(\.label)
-        let context = SearchContext(problem: problem, options: options, labels: labels, deadline: deadline, start: start)
+        let labels = territoryLabels(problem)
+        let home = problem.baseline.map { homeTerritories($0, labels: labels) }
+        if let home, let budget = problem.disruptionBudget {
+            let gone = home.filter { $0 == -2 }.count
+            let allowed = budget.maxMoved(unitCount: problem.unitCount)
+            if gone > allowed {
+                proofs.append("disruption budget: \(gone) units belong to territories that no longer exist and must move, the budget allows \(allowed) (over by \(gone - allowed))")
+            }
+        }
+        let context = SearchContext(problem: problem, options: options, labels: labels, home: home, deadline: deadline, start: start)
         let seed = options.seed
-        let chains = parallelMap(options.restarts) { r in
+        // With a baseline: under a budget every restart starts from today's plan; without one the
+        // fresh restarts run exactly as for a fresh design and one extra restart starts from
+        // today's plan, so the result is never worse than a fresh design from the same seed.
+        let warmOnly = home != nil && problem.disruptionBudget != nil
+        let freshRuns = options.restarts
+        let runs = freshRuns + (home != nil && !warmOnly ? 1 : 0)
+        let chains = parallelMap(runs) { r in
             var rng = SplitMix64.derived(seed: seed, stream: UInt64(r))
-            return context.runChain(restart: r, rng: &rng)
+            return context.runChain(restart: r, warm: warmOnly || r >= freshRuns, rng: &rng)
         }
         var best = 0
         for r in 1..<chains.count where chains[r].isBetter(than: chains[best]) { best = r }
         let winner = chains[best]
         var counters = chains.reduce(SolveCounters()) { $0 + $1.counters }
-        counters.restarts = options.restarts
+        counters.restarts = runs
         let timedOut = deadline.map { ContinuousClock.now >= $0 } ?? false
         let plan = Plan(assignment: winner.assignment, labels: labels, centers: winner.centers.map { $0 })
         var status: SolveStatus
@@ -59,6 +73,34 @@ public enum HeuristicSolver {
             counters: counters, seconds: secondsSince(start))
         outcome.firstFeasibleSeconds = chains.compactMap(\.firstFeasibleSeconds).min()
         return outcome
+    }
+}
+
+/// The labels the solver gives its territories: the problem's when it names them; otherwise
+/// today's labels (from the baseline) for the first territories, so that kept territories keep
+/// their names, then `T<i>` labels that do not collide.
+func territoryLabels(_ problem: DesignProblem) -> [String] {
+    guard !problem.territoriesAreNamed, let baseline = problem.baseline else { return problem.territories.map(\.label) }
+    var labels = Array(baseline.labels.prefix(problem.k))
+    var used = Set(labels)
+    var next = 1
+    while labels.count < problem.k {
+        var label = "T\(next)"
+        while used.contains(label) { next += 1; label = "T\(next)" }
+        used.insert(label)
+        labels.append(label)
+    }
+    return labels
+}
+
+/// Each unit's territory today, in the solver's indices: -1 for a unit without one, -2 when its
+/// territory is not among `labels` (it must move).
+func homeTerritories(_ baseline: Plan, labels: [String]) -> [Int32] {
+    var index: [String: Int32] = [:]
+    for (t, label) in labels.enumerated() { index[label] = Int32(t) }
+    return baseline.assignment.map { b in
+        guard b >= 0 else { return -1 }
+        return index[baseline.labels[Int(b)]] ?? -2
     }
 }
 
@@ -100,14 +142,24 @@ struct SearchContext: Sendable {
     let polishWithMedoids: Bool
     /// Territories whose center the search may move.
     let freeTerritories: [Int]
+    /// Each unit's territory in today's plan (solver indices; -1 none, -2 a territory that no
+    /// longer exists), when the problem has a baseline.
+    let home: [Int32]?
+    /// The disruption budget in units, when the problem has one.
+    let maxMoved: Int?
 
-    init(problem: DesignProblem, options: HeuristicOptions, labels: [String], deadline: ContinuousClock.Instant?, start: ContinuousClock.Instant) {
+    init(problem: DesignProblem, options: HeuristicOptions, labels: [String], home: [Int32]?,
+         deadline: ContinuousClock.Instant?, start: ContinuousClock.Instant) {
         self.problem = problem
         self.options = options
         self.labels = labels
         self.deadline = deadline
         self.start = start
-        self.rules = SearchRules(problem: problem, labels: labels)
+        self.home = home
+        self.maxMoved = home == nil ? nil : problem.disruptionBudget?.maxMoved(unitCount: problem.unitCount)
+        // A budget of zero moves: every unit stays where it is today.
+        let freeze = maxMoved == 0 ? home : nil
+        self.rules = SearchRules(problem: problem, labels: labels, frozen: freeze)
         if problem.requiresContiguity, let adjacency = problem.adjacency {
             neighbours = NeighbourLists(adjacency: adjacency)
         } else {
@@ -139,8 +191,8 @@ struct SearchContext: Sendable {
             bestFeasibleTravel: best.flatMap { $0.excess == 0 ? $0.travel : nil }, excess: excess, restart: restart))
     }
 
-    func runChain(restart: Int, rng: inout SplitMix64) -> ChainResult {
-        pureMedian ? runMedianChain(restart: restart, rng: &rng) : runTerritoryChain(restart: restart, rng: &rng)
+    func runChain(restart: Int, warm: Bool, rng: inout SplitMix64) -> ChainResult {
+        pureMedian && !warm ? runMedianChain(restart: restart, rng: &rng) : runTerritoryChain(restart: restart, warm: warm, rng: &rng)
     }
 
     // MARK: Unconstrained p-median: FasterPAM + iterated local search
@@ -198,13 +250,19 @@ struct SearchContext: Sendable {
 
     // MARK: Territory design: penalised local search + location steps + ILS
 
-    func runTerritoryChain(restart: Int, rng: inout SplitMix64) -> ChainResult {
+    func runTerritoryChain(restart: Int, warm: Bool, rng: inout SplitMix64) -> ChainResult {
         let n = problem.unitCount, k = problem.k
         var counters = SolveCounters()
         var (assignment, centers) = construct(rng: &rng)
-        var state = IncrementalEvaluator(problem: problem, assignment: assignment, centerMode: .fixed(centers))
-        let baseWeight = max(state.travel / Double(k), 1e-9)
-        for r in 0..<state.requirementCount { state.setWeight(baseWeight, requirement: r) }
+        if warm, let home {
+            // Warm start from today's plan: every unit whose territory still exists starts there.
+            for i in 0..<n where home[i] >= 0 { assignment[i] = home[i] }
+            ensureNoEmptyTerritory(&assignment)
+            centers = medoidCenters(assignment: assignment, current: centers)
+        }
+        let probe = IncrementalEvaluator(problem: problem, assignment: assignment, centerMode: .fixed(centers))
+        let baseWeight = max(probe.travel / Double(k), 1e-9)
+        let state = makeState(assignment, centers: centers, like: nil, baseWeight: baseWeight)
         let epsilon = 1e-10 * max(1, state.travel / Double(n))
         var search = LocalSearch(
             state: state, neighbours: neighbours,
@@ -215,6 +273,14 @@ struct SearchContext: Sendable {
         let deadline = self.deadline
         search.shouldStop = { deadline.map { ContinuousClock.now >= $0 } ?? false }
 
+        if maxMoved == 0, let home, home.allSatisfy({ $0 >= 0 }) {
+            // A zero budget with every unit in a kept territory: today's plan is the only
+            // candidate; only free centers move (to their exact medoids).
+            finishCenters(&search)
+            var result = snapshot(search, counters: counters, restart: restart)
+            result.firstFeasibleSeconds = result.excess == 0 ? secondsSince(start) : nil
+            return result
+        }
         if !options.localSearch {
             // Construction only (a baseline for benchmarks): seeded plan, exact medoids.
             finishCenters(&search)
@@ -293,8 +359,7 @@ struct SearchContext: Sendable {
             // Stuck without a feasible plan: start again from a fresh construction.
             if best.excess > 0 && stall > 0 && stall % 1000 == 0 && !timeUp {
                 let (assignment, centers) = construct(rng: &rng)
-                var fresh = IncrementalEvaluator(problem: problem, assignment: assignment, centerMode: .fixed(centers))
-                for r in 0..<fresh.requirementCount { fresh.setWeight(search.state.weights[r], requirement: r) }
+                let fresh = makeState(assignment, centers: centers, like: search.state)
                 let carried = search.counters
                 search.state = fresh
                 search.counters = carried
@@ -316,8 +381,7 @@ struct SearchContext: Sendable {
             }
         }
         // The best solution, polished once more.
-        var bestState = IncrementalEvaluator(problem: problem, assignment: best.assignment, centerMode: .fixed(best.centers))
-        for r in 0..<bestState.requirementCount { bestState.setWeight(search.state.weights[r], requirement: r) }
+        let bestState = makeState(best.assignment, centers: best.centers, like: search.state)
         let carried = search.counters
         search.state = bestState
         search.counters = carried
@@ -454,6 +518,9 @@ struct SearchContext: Sendable {
                 for t in 0..<problem.k where search.state.excess(requirement: r, territory: t) > 0 { violated = true; break }
                 if violated { search.state.setWeight(search.state.weights[r] * 4, requirement: r) }
             }
+            if search.state.disruptionExcess(moved: search.state.moved) > 0 {
+                search.state.setDisruptionWeight(search.state.disruptionWeight * 4)
+            }
             search.enqueueAll()
             search.descend()
         }
@@ -500,11 +567,21 @@ struct SearchContext: Sendable {
         return seen.sorted()
     }
 
+    /// A new incremental state for `assignment` carrying `like`'s penalty weights and the
+    /// disruption budget (fixed centers, or exact medoids when `centers` is nil).
+    func makeState(_ assignment: [Int32], centers: [Center]?, like other: IncrementalEvaluator?, baseWeight: Double = 1) -> IncrementalEvaluator {
+        var state = IncrementalEvaluator(problem: problem, assignment: assignment, centerMode: centers.map { .fixed($0) } ?? .medoid)
+        for r in 0..<state.requirementCount { state.setWeight(other?.weights[r] ?? baseWeight, requirement: r) }
+        if let home, let maxMoved {
+            state.setDisruptionBudget(home: home, maxMoved: maxMoved, weight: other?.disruptionWeight ?? baseWeight)
+        }
+        return state
+    }
+
     /// Local search whose deltas re-pick both territories' exact medoids (O(n_a + n_b) per delta):
     /// finds moves that only pay off once the centers follow. Used when territories are small.
     func polish(_ search: inout LocalSearch, counters: inout SolveCounters) {
-        var state = IncrementalEvaluator(problem: problem, assignment: search.state.assignment, centerMode: .medoid)
-        for r in 0..<state.requirementCount { state.setWeight(search.state.weights[r], requirement: r) }
+        let state = makeState(search.state.assignment, centers: nil, like: search.state)
         var exact = LocalSearch(
             state: state, neighbours: neighbours, candidates: search.candidates, rules: rules,
             contiguous: problem.requiresContiguity, adjacency: problem.adjacency, useSwaps: options.useSwaps,
@@ -518,9 +595,7 @@ struct SearchContext: Sendable {
         }
         counters = counters + exact.counters
         let centers = exact.state.medoids.map { Center.unit($0) }
-        var fixed = IncrementalEvaluator(problem: problem, assignment: exact.state.assignment, centerMode: .fixed(centers))
-        for r in 0..<fixed.requirementCount { fixed.setWeight(exact.state.weights[r], requirement: r) }
-        search.state = fixed
+        search.state = makeState(exact.state.assignment, centers: centers, like: exact.state)
         search.candidates = CenterCandidates(problem: problem, centers: centers, count: options.candidateCount)
     }
 

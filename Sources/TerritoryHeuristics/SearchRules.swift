@@ -9,8 +9,9 @@ struct SearchRules: Sendable {
     private let allowed: [Bool]  // k × segmentCount; row of a territory without restriction is all true
     let hasRestrictions: Bool
 
-    /// `labels` are the territory labels the solver uses (locks refer to these).
-    init(problem: DesignProblem, labels: [String]) {
+    /// `labels` are the territory labels the solver uses (locks refer to these); `frozen`
+    /// pins every unit with a non-negative entry to that territory (a zero disruption budget).
+    init(problem: DesignProblem, labels: [String], frozen: [Int32]? = nil) {
         let n = problem.unitCount, k = problem.k
         var locked = [Int?](repeating: nil, count: n)
         if let flags = problem.units.locked, let current = problem.units.currentTerritory {
@@ -18,6 +19,7 @@ struct SearchRules: Sendable {
             for (t, label) in labels.enumerated() { index[label] = t }
             for i in 0..<n where flags[i] { locked[i] = index[current[i]] }
         }
+        if let frozen { for i in 0..<n where frozen[i] >= 0 { locked[i] = Int(frozen[i]) } }
         lockedTerritory = locked
         var segmentIndex: [String: Int32] = [:]
         var segmentOf = [Int32](repeating: -1, count: n)

@@ -94,7 +94,7 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// Numbers: integers without a fraction, others in Swift's shortest round-trip form;
     /// non-finite values (never valid JSON) become null.
-    static func format(_ x: Double) -> String {
+    public static func format(_ x: Double) -> String {
         guard x.isFinite else { return "null" }
         if x == x.rounded(), abs(x) < 9.0e15 { return String(Int64(x)) }
         return String(x)
