@@ -36,10 +36,14 @@ let package = Package(
             dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics", "TerritoryMIP"],
             swiftSettings: optimize),
         .target(
+            name: "TerritoryPlanning",
+            dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics", "TerritoryMIP"],
+            swiftSettings: optimize),
+        .target(
             name: "TerritoryDesign",
             dependencies: [
                 "TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics",
-                "TerritoryBenchmarking", "TerritoryMIP", "MILP",
+                "TerritoryBenchmarking", "TerritoryMIP", "TerritoryPlanning", "MILP",
             ],
             swiftSettings: optimize),
 
@@ -71,6 +75,9 @@ let package = Package(
             name: "TerritoryHeuristicsTests",
             dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics"]),
         .testTarget(name: "TerritoryCLITests", dependencies: ["TerritoryCLI"]),
+        .testTarget(
+            name: "TerritoryPlanningTests",
+            dependencies: ["TerritoryPlanning", "TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics"]),
         .testTarget(
             name: "TerritoryBenchmarkingTests",
             dependencies: ["TerritoryBenchmarking", "TerritoryIO", "TerritoryCore"]),

@@ -33,13 +33,7 @@ struct Compare: ParsableCommand {
         let planAfter = try alignLoosely(rawAfter, design, file: after)
         let comparison = compare(planBefore, planAfter, in: design)
         let measures = design.units.measures
-        if let movesOut {
-            var writer = CSVWriter(header: ["id", "from", "to"] + measures.map(\.name))
-            for move in comparison.moves {
-                writer.appendRow([design.units.ids[move.unit], move.from, move.to] + measures.map { JSONValue.format($0.values[move.unit]) })
-            }
-            try Files.writeAtomically(writer.bytes, to: movesOut)
-        }
+        if let movesOut { try Files.writeAtomically(movesCSV(comparison, design), to: movesOut) }
         if json {
             print(comparisonJSON(comparison, design).serialized)
             return

@@ -104,23 +104,14 @@ struct ProblemOptions: ParsableArguments {
         for spec in balance {
             let (measure, value) = try parseAssignment(spec, option: "--balance", problem: problem)
             let tolerance = try parseFraction(value, option: "--balance", spec: spec)
-            if let r = problem.balance.firstIndex(where: { $0.measure == measure }) {
-                problem.balance[r].tolerance = tolerance
-            } else {
-                problem.balance.append(BalanceRequirement(measure: measure, tolerance: tolerance))
-            }
+            problem.setTolerance(tolerance, measure: measure)
         }
         for spec in capacity {
             let (measure, value) = try parseAssignment(spec, option: "--capacity", problem: problem)
             guard let cap = Double(value), cap.isFinite, cap >= 0 else {
                 throw InputError(column: "--capacity", "\"\(spec)\": the capacity must be a number ≥ 0")
             }
-            let r = problem.balance.firstIndex { $0.measure == measure } ?? {
-                problem.balance.append(BalanceRequirement(measure: measure))
-                return problem.balance.count - 1
-            }()
-            problem.balance[r].uniformCapacity = cap
-            problem.balance[r].capacities = Array(repeating: cap, count: max(problem.k, 0))
+            problem.setUniformCapacity(cap, measure: measure)
         }
         if contiguous { problem.requiresContiguity = true }
         if let baseline {

@@ -270,3 +270,24 @@ public struct DesignProblem: Sendable {
         }
     }
 }
+
+extension DesignProblem {
+    /// Sets the band tolerance of measure `m` (adding a requirement when it has none).
+    public mutating func setTolerance(_ tolerance: Double, measure m: Int) {
+        balance[requirementIndex(measure: m)].tolerance = tolerance
+    }
+
+    /// Caps measure `m` at `capacity` in every territory (kept when k changes).
+    public mutating func setUniformCapacity(_ capacity: Double, measure m: Int) {
+        let r = requirementIndex(measure: m)
+        balance[r].uniformCapacity = capacity
+        balance[r].capacities = Array(repeating: capacity, count: max(k, 0))
+    }
+
+    /// The index of measure `m`'s requirement, appending an empty one when there is none.
+    mutating func requirementIndex(measure m: Int) -> Int {
+        if let r = balance.firstIndex(where: { $0.measure == m }) { return r }
+        balance.append(BalanceRequirement(measure: m))
+        return balance.count - 1
+    }
+}

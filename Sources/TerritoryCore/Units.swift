@@ -104,3 +104,36 @@ public struct UnitTable: Sendable {
     /// The visit weight of unit `i` (1 when the table has no weights).
     @inlinable public func weight(_ i: Int) -> Double { weights?[i] ?? 1 }
 }
+
+extension UnitTable {
+    /// This table followed by `other`'s units (new accounts in a what-if). `other` must use the
+    /// same coordinate system and carry every measure of this table (extra columns are ignored);
+    /// missing segments become "" and missing weights 1. New units have no current territory
+    /// and no lock. Throws on a repeated id. O(n + m).
+    public func appending(_ other: UnitTable, file: String? = nil) throws(InputError) -> UnitTable {
+        guard other.coordinateSystem == coordinateSystem, other.hasCoordinates == hasCoordinates else {
+            throw InputError(file: file, "the new units use \(other.coordinateSystem.rawValue) coordinates, the units \(coordinateSystem.rawValue)")
+        }
+        var newMeasures: [Measure] = []
+        for m in measures {
+            guard let j = other.measureIndex(named: m.name) else {
+                throw InputError(file: file, line: 1, column: m.name, "the new units lack the measure \"\(m.name)\"")
+            }
+            newMeasures.append(Measure(name: m.name, values: m.values + other.measures[j].values))
+        }
+        let n = count, m = other.count
+        let weights = (self.weights == nil && other.weights == nil) ? nil
+            : (self.weights ?? Array(repeating: 1, count: n)) + (other.weights ?? Array(repeating: 1, count: m))
+        let segments = (self.segments == nil && other.segments == nil) ? nil
+            : (self.segments ?? Array(repeating: "", count: n)) + (other.segments ?? Array(repeating: "", count: m))
+        let current = currentTerritory.map { $0 + Array(repeating: "", count: m) }
+        let locked = self.locked.map { $0 + Array(repeating: false, count: m) }
+        for id in other.ids {
+            if index(of: id) != nil { throw InputError(file: file, column: "id", "new unit \"\(id)\" already exists") }
+        }
+        return try UnitTable(
+            ids: ids + other.ids, coordinateSystem: coordinateSystem, x: x + other.x, y: y + other.y,
+            measures: newMeasures, weights: weights, segments: segments, currentTerritory: current, locked: locked,
+            sourceFile: file)
+    }
+}

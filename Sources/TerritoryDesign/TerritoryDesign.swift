@@ -7,3 +7,4 @@
 @_exported import TerritorySolving
 @_exported import TerritoryBenchmarking
 @_exported import TerritoryMIP
+@_exported import TerritoryPlanning

@@ -40,9 +40,9 @@ public struct PlanComparison: Sendable {
 /// matched to `before`'s labels as for disruption (same label, else maximum overlap of the first
 /// measure). O(n + k³) for the matching.
 public func compare(_ before: Plan, _ after: Plan, in problem: DesignProblem) -> PlanComparison {
-    let evaluationBefore = Evaluator.evaluate(before, in: problem)
-    let evaluationAfter = Evaluator.evaluate(after, in: problem, baseline: before)
-    let match = matchTerritories(of: after, to: before, measure: problem.units.measures.first?.values)
+    let evaluationBefore = Evaluator.evaluate(before, in: problem.reshaped(for: before))
+    let evaluationAfter = Evaluator.evaluate(after, in: problem.reshaped(for: after), baseline: before)
+    let match = matchTerritories(of: after, to: before, measure: problem.units.measures.first?.values, byLabelOnly: problem.territoriesAreNamed)
     let measures = problem.units.measures
     let m = measures.count
     var beforeIndex: [String: Int] = [:]
@@ -88,4 +88,33 @@ public func compare(_ before: Plan, _ after: Plan, in problem: DesignProblem) ->
         }
     }
     return PlanComparison(before: evaluationBefore, after: evaluationAfter, territories: rows, moves: moves, matchedByOverlap: match.byOverlap)
+}
+
+extension DesignProblem {
+    /// This problem with the territories of `plan` — its k and labels, fixed centers and skills
+    /// kept where labels match, per-territory shares and capacities kept only when k is unchanged
+    /// — to score a plan whose territories differ from the problem's (today's plan in a what-if).
+    /// Returns the problem unchanged when the plan's labels are its territories. O(k + r·k).
+    public func reshaped(for plan: Plan) -> DesignProblem {
+        if plan.k == k && (!territoriesAreNamed || plan.labels == territories.map(\.label)) { return self }
+        var copy = self
+        var specs: [String: TerritorySpec] = [:]
+        for spec in territories { specs[spec.label] = spec }
+        copy.k = plan.k
+        copy.territories = plan.labels.map { specs[$0] ?? TerritorySpec(label: $0) }
+        copy.territoriesAreNamed = false
+        copy.disruptionBudget = nil
+        for r in copy.balance.indices where plan.k != k {
+            copy.balance[r].targetShares = nil
+            if let cap = copy.balance[r].uniformCapacity {
+                copy.balance[r].capacities = Array(repeating: cap, count: plan.k)
+            } else if let caps = copy.balance[r].capacities {
+                // Per-rep capacities follow their labels; others are uncapped.
+                var byLabel: [String: Double] = [:]
+                for (t, spec) in territories.enumerated() { byLabel[spec.label] = caps[t] }
+                copy.balance[r].capacities = plan.labels.map { byLabel[$0] ?? .infinity }
+            }
+        }
+        return copy
+    }
 }

@@ -140,7 +140,7 @@ public enum Evaluator {
         let baselinePlan = baseline ?? problem.baseline
         var disruption: Disruption?
         if let baselinePlan {
-            disruption = measureDisruption(plan: plan, baseline: baselinePlan, units: units)
+            disruption = measureDisruption(plan: plan, baseline: baselinePlan, units: units, byLabelOnly: problem.territoriesAreNamed)
             if let budget = problem.disruptionBudget {
                 let allowed = budget.maxMoved(unitCount: units.count)
                 if disruption!.moved > allowed {
@@ -152,7 +152,7 @@ public enum Evaluator {
         }
         if let locked = units.locked, let current = units.currentTerritory, locked.contains(true) {
             let today = planFromLabels(current)
-            let labels = matchTerritories(of: plan, to: today, measure: units.measures.first?.values).labels
+            let labels = matchTerritories(of: plan, to: today, measure: units.measures.first?.values, byLabelOnly: problem.territoriesAreNamed).labels
             var broken: [Int] = []
             for i in 0..<units.count where locked[i] {
                 let t = Int(plan.assignment[i])
@@ -180,8 +180,8 @@ public enum Evaluator {
             unassignedUnits: unassigned.count, disruption: disruption, violations: violations)
     }
 
-    static func measureDisruption(plan: Plan, baseline: Plan, units: UnitTable) -> Disruption {
-        let match = matchTerritories(of: plan, to: baseline, measure: units.measures.first?.values)
+    static func measureDisruption(plan: Plan, baseline: Plan, units: UnitTable, byLabelOnly: Bool) -> Disruption {
+        let match = matchTerritories(of: plan, to: baseline, measure: units.measures.first?.values, byLabelOnly: byLabelOnly)
         var moved = 0, newUnits = 0
         var movedShare = [Double](repeating: 0, count: units.measures.count)
         for i in 0..<units.count {

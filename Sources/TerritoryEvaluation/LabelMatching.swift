@@ -10,13 +10,16 @@ import TerritoryCore
 /// - Returns: for each territory of `plan`, the baseline label it stands for, or nil when the plan
 ///   has more territories than the baseline (a new territory).
 /// - Complexity: O(n) by label; O(n + k³) by overlap.
-public func matchTerritories(of plan: Plan, to baseline: Plan, measure: [Double]?) -> (labels: [String?], byOverlap: Bool) {
+///
+/// With `byLabelOnly` (territories named by the problem: a label is a rep) only equal labels
+/// match; a new rep's territory is new even when it covers a removed rep's units.
+public func matchTerritories(of plan: Plan, to baseline: Plan, measure: [Double]?, byLabelOnly: Bool = false) -> (labels: [String?], byOverlap: Bool) {
     // Territories that kept a baseline label keep it; the others (relabelled or new) are
     // matched one-to-one to the remaining baseline labels by maximum overlap.
     let baselineIndex = Dictionary(baseline.labels.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
     var labels: [String?] = plan.labels.map { baselineIndex[$0] != nil ? $0 : nil }
     let free = (0..<plan.k).filter { labels[$0] == nil }
-    if free.isEmpty { return (labels, false) }
+    if free.isEmpty || byLabelOnly { return (labels, false) }
     let used = Set(labels.compactMap { $0 })
     let remaining = (0..<baseline.k).filter { !used.contains(baseline.labels[$0]) }
     if remaining.isEmpty { return (labels, false) }

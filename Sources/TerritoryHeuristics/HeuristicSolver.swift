@@ -26,11 +26,10 @@ public enum HeuristicSolver {
         let deadline = options.timeLimit.map { start + $0 }
         let labels = territoryLabels(problem)
         let home = problem.baseline.map { homeTerritories($0, labels: labels) }
-        if let home, let budget = problem.disruptionBudget {
-            let gone = home.filter { $0 == -2 }.count
+        if home != nil, let budget = problem.disruptionBudget, let needed = movesNeeded(problem) {
             let allowed = budget.maxMoved(unitCount: problem.unitCount)
-            if gone > allowed {
-                proofs.append("disruption budget: \(gone) units belong to territories that no longer exist and must move, the budget allows \(allowed) (over by \(gone - allowed))")
+            if needed.atLeast > allowed {
+                proofs.append("disruption budget: at most \(allowed) units may move, the bands need at least \(needed.atLeast) (over by \(needed.atLeast - allowed)): " + needed.reasons.joined(separator: "; "))
             }
         }
         let context = SearchContext(problem: problem, options: options, labels: labels, home: home, deadline: deadline, start: start)
@@ -256,7 +255,8 @@ struct SearchContext: Sendable {
         var (assignment, centers) = construct(rng: &rng)
         if warm, let home {
             // Warm start from today's plan: every unit whose territory still exists starts there.
-            for i in 0..<n where home[i] >= 0 { assignment[i] = home[i] }
+            // Locked units (manual moves included) stay where their lock puts them.
+            for i in 0..<n where home[i] >= 0 && rules.lockedTerritory[i] == nil { assignment[i] = home[i] }
             ensureNoEmptyTerritory(&assignment)
             centers = medoidCenters(assignment: assignment, current: centers)
         }
@@ -392,7 +392,7 @@ struct SearchContext: Sendable {
         if polished.isBetter(than: best) || polished.travel == best.travel { best = polished }
         best.counters = counters + search.counters
         best.timedOut = timeUp
-        best.firstFeasibleSeconds = firstFeasible
+        best.firstFeasibleSeconds = firstFeasible ?? (best.excess == 0 ? secondsSince(start) : nil)
         return best
     }
 

@@ -47,6 +47,16 @@ public indirect enum JSONValue: Sendable, Equatable {
         return try parser.parseDocument()
     }
 
+    /// Parses a JSON text and records the line on which every value starts, keyed by its JSON
+    /// pointer (`""` for the document, `/reps/0/id` for a nested value), so that errors found
+    /// after parsing can name the line.
+    public static func parseLocated(_ data: [UInt8], file: String) throws(InputError) -> LocatedJSON {
+        var parser = JSONParser(data: data, file: file)
+        parser.recordsLines = true
+        let value = try parser.parseDocument()
+        return LocatedJSON(value: value, file: file, lines: parser.lines)
+    }
+
     /// Compact JSON text.
     public var serialized: String {
         var out = ""
@@ -135,12 +145,38 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByFloatLiteral, Expr
     public init(_ s: String?) { self = s.map { .string($0) } ?? .null }
 }
 
+/// A parsed JSON document with the line of every value (see ``JSONValue/parseLocated(_:file:)``).
+public struct LocatedJSON: Sendable {
+    public var value: JSONValue
+    public var file: String
+    /// Line of each value by JSON pointer.
+    public var lines: [String: Int]
+
+    /// The line of the value at `pointer` (or of its nearest recorded ancestor).
+    public func line(_ pointer: String) -> Int? {
+        var p = pointer
+        while true {
+            if let l = lines[p] { return l }
+            guard let slash = p.lastIndex(of: "/") else { return nil }
+            p = String(p[..<slash])
+        }
+    }
+
+    /// An input error located at `pointer` in this file.
+    public func error(_ pointer: String, column: String? = nil, _ message: String) -> InputError {
+        InputError(file: file, line: line(pointer), column: column, message)
+    }
+}
+
 struct JSONParser {
     let data: [UInt8]
     let file: String
     var i = 0
     var line = 1
     var depth = 0
+    var recordsLines = false
+    var lines: [String: Int] = [:]
+    var path: [String] = []
 
     init(data: [UInt8], file: String) {
         self.data = data
@@ -170,6 +206,7 @@ struct JSONParser {
     mutating func parseValue() throws(InputError) -> JSONValue {
         skipSpace()
         guard i < data.count else { throw fail("unexpected end of file, expected a value") }
+        if recordsLines { lines[path.isEmpty ? "" : "/" + path.joined(separator: "/")] = line }
         switch data[i] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
@@ -204,7 +241,10 @@ struct JSONParser {
             skipSpace()
             guard i < data.count, data[i] == UInt8(ascii: ":") else { throw fail("expected ':' after key \"\(key)\"") }
             i += 1
-            members.append((key, try parseValue()))
+            if recordsLines { path.append(key) }
+            let member = try parseValue()
+            if recordsLines { path.removeLast() }
+            members.append((key, member))
             skipSpace()
             guard i < data.count else { throw fail("unexpected end of file inside an object") }
             if data[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -222,7 +262,10 @@ struct JSONParser {
         skipSpace()
         if i < data.count && data[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
         while true {
-            items.append(try parseValue())
+            if recordsLines { path.append(String(items.count)) }
+            let item = try parseValue()
+            if recordsLines { path.removeLast() }
+            items.append(item)
             skipSpace()
             guard i < data.count else { throw fail("unexpected end of file inside an array") }
             if data[i] == UInt8(ascii: ",") { i += 1; continue }

@@ -15,6 +15,17 @@ public struct Rep: Sendable, Hashable {
     public var capacities: [String: Double]
     /// The label of the rep's territory in today's plan, if it differs from `id`.
     public var currentTerritory: String?
+
+    public init(id: String, name: String? = nil, home: Point? = nil, fte: Double = 1, skills: [String]? = nil,
+                capacities: [String: Double] = [:], currentTerritory: String? = nil) {
+        self.id = id
+        self.name = name ?? id
+        self.home = home
+        self.fte = fte
+        self.skills = skills
+        self.capacities = capacities
+        self.currentTerritory = currentTerritory
+    }
 }
 
 /// Reads a reps CSV: `id` (required), `name`, home coordinates in the units' system (`x`,`y` or

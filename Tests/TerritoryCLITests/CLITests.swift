@@ -170,4 +170,38 @@ func put(_ text: String, _ path: String) { try! text.write(toFile: path, atomica
         #expect(json["k"] as? Int == 7)
         #expect(json["units"] as? Int == 500)
     }
+
+    @Test func whatIfExampleMeetsBandsAndBudgetAndListsTheMoves() throws {
+        // The README's what-if example, on a copy (the run writes plans beside the scenario).
+        let dir = scratch()
+        let example = repositoryRoot.appendingPathComponent("datasets/whatif-sjc").path
+        for name in ["accounts.csv", "today.csv", "reps.csv", "base.json", "reorg.json"] {
+            try FileManager.default.copyItem(atPath: example + "/" + name, toPath: dir + "/" + name)
+        }
+        let result = try territory(["whatif", "reorg.json", "base.json", "--time-limit", "8", "--json"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        let reports = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [[String: Any]]
+        #expect(reports.count == 2)
+        let reorg = reports[0]
+        #expect(reorg["feasible"] as? Bool == true, "\(reorg["violations"] ?? "")")
+        #expect(reorg["k"] as? Int == 25)
+        let moved = try #require(reorg["moved"] as? Int)
+        #expect(moved <= 40 && moved >= 17)
+        let deviation = try #require((reorg["balance"] as? [String: Any])?["demand"] as? Double)
+        #expect(deviation <= 0.10 + 1e-9)
+        // The moves file lists exactly the moved units, every one of R07's among them.
+        let moves = try String(contentsOfFile: dir + "/reorg-plan-moves.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(moves.count == moved)
+        let today = try String(contentsOfFile: dir + "/today.csv", encoding: .utf8).split(separator: "\n").filter { $0.hasSuffix(",R07") }
+        #expect(today.count == moves.filter { $0.contains(",R07,") }.count)
+        #expect(!moves.contains { $0.contains(",R01,") })  // R01 is locked
+        let quotas = try #require(reorg["quotas"] as? [[String: Any]])
+        #expect(quotas.compactMap { $0["quota"] as? Double }.reduce(0, +) == 12_000_000)
+        // An unknown rep: exit 2, the file and line named, nothing written.
+        put("{\n  \"extends\": \"base.json\",\n  \"removeReps\": [\"R99\"]\n}\n", dir + "/bad.json")
+        let bad = try territory(["whatif", "bad.json"], in: dir)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.hasPrefix("territory: bad.json, line 3, column \"removeReps\": unknown rep \"R99\""), "\(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/bad-plan.csv"))
+    }
 }
