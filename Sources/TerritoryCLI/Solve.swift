@@ -88,7 +88,22 @@ struct Solve: ParsableCommand {
     @Option(name: .customLong("soft-bands"), help: ArgumentHelp("MIP: make bands soft, adding this weight × relative deviation (travel units per target) to the objective.", valueName: "weight"))
     var softBands: Double?
 
+    @Option(help: ArgumentHelp("Split this company quota across the territories in proportion to --quota-measure.", valueName: "total"))
+    var quota: Double?
+
+    @Option(name: .customLong("quota-measure"), help: ArgumentHelp("The potential that drives the quota (default: the first balanced measure).", valueName: "measure"))
+    var quotaMeasure: String?
+
+    @Option(name: .customLong("quota-history"), help: ArgumentHelp("A history measure (e.g. last year's sales) blended into the quota.", valueName: "measure"))
+    var quotaHistory: String?
+
+    @Option(name: .customLong("quota-blend"), help: ArgumentHelp("Weight of the potential in the blend (0…1; the history gets the rest).", valueName: "weight"))
+    var quotaBlend: Double = 1
+
     func validate() throws {
+        if let quota, !(quota >= 0 && quota.isFinite) { throw ValidationError("--quota must be a number ≥ 0") }
+        guard quotaBlend >= 0 && quotaBlend <= 1 else { throw ValidationError("--quota-blend lies in 0…1") }
+        if quotaBlend < 1 && quotaHistory == nil { throw ValidationError("--quota-blend below 1 needs --quota-history") }
         guard timeLimit > 0, timeLimit.isFinite else { throw ValidationError("--time-limit must be a positive number of seconds") }
         guard restarts >= 1 else { throw ValidationError("--restarts must be at least 1") }
         if let gap, !(gap >= 0 && gap <= 1) { throw ValidationError("--gap must lie in 0…1") }
@@ -169,6 +184,18 @@ struct Solve: ParsableCommand {
         let centersPath = centersOut ?? defaultCentersPath(out)
         try Files.writeAtomically(centersCSV(plan.centers, labels: plan.labels, units: design.units), to: centersPath)
         let feasible = outcome.status.hasFeasiblePlan && evaluation.feasible
+        var quotas: [QuotaShare]?
+        if let quota {
+            func measure(_ name: String, _ option: String) throws -> Int {
+                guard let m = design.units.measureIndex(named: name) else { throw InputError(column: option, "unknown measure \"\(name)\"") }
+                return m
+            }
+            guard let potential = try quotaMeasure.map({ try measure($0, "--quota-measure") }) ?? design.balance.first?.measure ?? (design.units.measures.isEmpty ? nil : 0) else {
+                throw InputError(column: "--quota", "the units have no measure to split the quota by")
+            }
+            let history = try quotaHistory.map { try measure($0, "--quota-history") }
+            quotas = splitQuota(quota, plan: plan, problem: design, potential: potential, history: history, blend: quotaBlend)
+        }
         if json {
             let optionsJSON: JSONValue = .object([
                 ("method", .string(method.rawValue)), ("seed", .number(Double(seed))), ("timeLimit", .number(timeLimit)),
@@ -182,10 +209,16 @@ struct Solve: ParsableCommand {
                 status: outcome.status.rawValue, solver: outcome.solver, bound: outcome.bound, seconds: seconds,
                 extra: [("firstFeasibleSeconds", JSONValue(outcome.firstFeasibleSeconds)), ("reportedTravel", JSONValue(outcome.reportedTravel)),
                         ("options", optionsJSON), ("counters", counters), ("explanation", .array(outcome.explanation.map { .string($0) })),
-                        ("rawStatus", JSONValue(outcome.rawStatus)), ("plan", .string(out)), ("centers", .string(centersPath))]))
+                        ("rawStatus", JSONValue(outcome.rawStatus)), ("plan", .string(out)), ("centers", .string(centersPath)),
+                        ("quotas", quotas.map { list in .array(list.map { .object([("territory", .string($0.label)), ("share", .number($0.share)), ("quota", .number($0.quota))]) }) } ?? .null)]))
             print(report.serialized)
         } else {
             print(renderSolve(outcome, evaluation: evaluation, problem: design, seconds: seconds, seed: seed, planPath: out, centersPath: centersPath))
+            if let quotas {
+                print("")
+                print(table(header: ["territory", "quota share", "quota"], rows: quotas.map { [$0.label, pct($0.share), fmt($0.quota)] },
+                            rightAligned: [1, 2]).joined(separator: "\n"))
+            }
         }
         if !feasible { throw ExitCode(1) }
     }
