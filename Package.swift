@@ -35,6 +35,7 @@ let package = Package(
             name: "TerritoryBenchmarking",
             dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics", "TerritoryMIP"],
             swiftSettings: optimize),
+        .target(name: "TerritoryReports", dependencies: ["TerritoryCore", "TerritoryEvaluation"], swiftSettings: optimize),
         .target(
             name: "TerritoryPlanning",
             dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics", "TerritoryMIP"],
@@ -43,7 +44,7 @@ let package = Package(
             name: "TerritoryDesign",
             dependencies: [
                 "TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics",
-                "TerritoryBenchmarking", "TerritoryMIP", "TerritoryPlanning", "MILP",
+                "TerritoryBenchmarking", "TerritoryMIP", "TerritoryPlanning", "TerritoryReports", "MILP",
             ],
             swiftSettings: optimize),
 
@@ -75,6 +76,7 @@ let package = Package(
             name: "TerritoryHeuristicsTests",
             dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics"]),
         .testTarget(name: "TerritoryCLITests", dependencies: ["TerritoryCLI"]),
+        .testTarget(name: "TerritoryReportsTests", dependencies: ["TerritoryReports", "TerritoryCore", "TerritoryEvaluation", "TerritoryIO"]),
         .testTarget(
             name: "TerritoryPlanningTests",
             dependencies: ["TerritoryPlanning", "TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics"]),

@@ -15,7 +15,7 @@ struct Territory: ParsableCommand {
             (the report is still printed), 2 bad input or usage.
             """,
         version: "0.1.0",
-        subcommands: [Solve.self, Evaluate.self, Compare.self, WhatIf.self, Assign.self, Tradeoff.self, Bound.self, Bench.self, Generate.self])
+        subcommands: [Solve.self, Evaluate.self, Compare.self, WhatIf.self, Assign.self, Tradeoff.self, Report.self, Bound.self, Bench.self, Generate.self])
 }
 
 @main

@@ -88,6 +88,9 @@ struct Solve: ParsableCommand {
     @Option(name: .customLong("soft-bands"), help: ArgumentHelp("MIP: make bands soft, adding this weight × relative deviation (travel units per target) to the objective.", valueName: "weight"))
     var softBands: Double?
 
+    @Option(help: ArgumentHelp("Also write a self-contained HTML report (map, KPI table, balance charts).", valueName: "report.html"))
+    var report: String?
+
     @Option(help: ArgumentHelp("Split this company quota across the territories in proportion to --quota-measure.", valueName: "total"))
     var quota: Double?
 
@@ -184,6 +187,20 @@ struct Solve: ParsableCommand {
         let centersPath = centersOut ?? defaultCentersPath(out)
         try Files.writeAtomically(centersCSV(plan.centers, labels: plan.labels, units: design.units), to: centersPath)
         let feasible = outcome.status.hasFeasiblePlan && evaluation.feasible
+        if let report {
+            var facts: [(String, String)] = [
+                ("solver", outcome.solver), ("status", outcome.status.rawValue), ("seed", String(seed)),
+                ("seconds", formatFixed(seconds, decimals: 2)), ("travel", fmt(evaluation.travel)),
+            ]
+            if let bound = outcome.bound {
+                facts.append(("bound", fmt(bound)))
+                if evaluation.travel > 0 { facts.append(("gap", pct((evaluation.travel - bound) / evaluation.travel))) }
+            }
+            facts.append(("feasible", feasible ? "yes" : "no"))
+            let html = htmlReport(plan, problem: design, evaluation: evaluation,
+                                  summary: ReportSummary(title: "Territories of \(design.name) (k = \(design.k))", facts: facts))
+            try Files.writeAtomically(html, to: report)
+        }
         var quotas: [QuotaShare]?
         if let quota {
             func measure(_ name: String, _ option: String) throws -> Int {

@@ -8,3 +8,4 @@
 @_exported import TerritoryBenchmarking
 @_exported import TerritoryMIP
 @_exported import TerritoryPlanning
+@_exported import TerritoryReports

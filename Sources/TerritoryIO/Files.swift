@@ -58,6 +58,12 @@ public enum Files {
         try writeAtomically(Array(text.utf8), to: path)
     }
 
+    /// Whether a regular file exists at `path`.
+    public static func exists(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+
     /// The last path component without its extension (`datasets/pmed1.txt` → `pmed1`).
     public static func baseName(_ path: String) -> String {
         URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
