@@ -20,6 +20,9 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("The HTML file to write.", valueName: "report.html"))
     var out: String
 
+    @Option(name: .customLong("geojson-out"), help: ArgumentHelp("Also write the plan as GeoJSON (units with their territory, one hull per territory).", valueName: "plan.geojson"))
+    var geojsonOut: String?
+
     func run() throws {
         var design = try problem.load()
         var read = try readPlan(plan, for: design)
@@ -34,6 +37,7 @@ struct Report: ParsableCommand {
         if let moved = evaluation.disruption?.moved { facts.append(("units moved against the baseline", String(moved))) }
         let html = htmlReport(aligned, problem: design, evaluation: evaluation, summary: ReportSummary(title: "Territory plan \(Files.baseName(plan))", facts: facts))
         try Files.writeAtomically(html, to: out)
+        if let geojsonOut { try Files.writeAtomically(planGeoJSON(aligned, units: design.units, shapes: design.shapes).serialized + "\n", to: geojsonOut) }
         print("Wrote \(out) (\(html.utf8.count / 1024) KB)")
     }
 }

@@ -88,6 +88,9 @@ struct Solve: ParsableCommand {
     @Option(name: .customLong("soft-bands"), help: ArgumentHelp("MIP: make bands soft, adding this weight × relative deviation (travel units per target) to the objective.", valueName: "weight"))
     var softBands: Double?
 
+    @Option(name: .customLong("geojson-out"), help: ArgumentHelp("Also write the plan as GeoJSON (units with their territory, one hull per territory).", valueName: "plan.geojson"))
+    var geojsonOut: String?
+
     @Option(help: ArgumentHelp("Also write a self-contained HTML report (map, KPI table, balance charts).", valueName: "report.html"))
     var report: String?
 
@@ -187,6 +190,7 @@ struct Solve: ParsableCommand {
         let centersPath = centersOut ?? defaultCentersPath(out)
         try Files.writeAtomically(centersCSV(plan.centers, labels: plan.labels, units: design.units), to: centersPath)
         let feasible = outcome.status.hasFeasiblePlan && evaluation.feasible
+        if let geojsonOut { try Files.writeAtomically(planGeoJSON(plan, units: design.units, shapes: design.shapes).serialized + "\n", to: geojsonOut) }
         if let report {
             var facts: [(String, String)] = [
                 ("solver", outcome.solver), ("status", outcome.status.rawValue), ("seed", String(seed)),

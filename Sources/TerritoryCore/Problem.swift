@@ -107,6 +107,8 @@ public struct DesignProblem: Sendable {
     /// Today's plan, for disruption and locks (from the units' `territory` column or a file).
     public var baseline: Plan?
     public var disruptionBudget: DisruptionBudget?
+    /// Unit outlines (from GeoJSON polygons), for maps; nil for point units.
+    public var shapes: UnitShapes?
 
     public init(
         name: String, units: UnitTable, distances: Distances, adjacency: Adjacency? = nil, k: Int,
@@ -290,4 +292,13 @@ extension DesignProblem {
         balance.append(BalanceRequirement(measure: m))
         return balance.count - 1
     }
+}
+
+/// The outline of every unit: its polygon rings (each closed: first point = last), outer rings
+/// and holes alike, in the units' coordinates. Used for maps and GeoJSON output only.
+public struct UnitShapes: Sendable {
+    /// `rings[i]`: the rings of unit i (empty for a unit without a shape).
+    public var rings: [[[Point]]]
+
+    public init(rings: [[[Point]]]) { self.rings = rings }
 }

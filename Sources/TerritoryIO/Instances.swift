@@ -19,6 +19,9 @@ public enum InstanceFormat: String, Sendable, CaseIterable {
     case countyJSON = "county-json"
     /// This package's JSON problem format (see README).
     case json
+    /// GeoJSON FeatureCollection of Point, Polygon or MultiPolygon units (lon/lat); polygons give
+    /// centroids and rook adjacency from shared boundaries; numeric properties are measures.
+    case geojson
 }
 
 /// Reads a problem in `format`. k comes from the file where it has one; otherwise it is 0 and
@@ -31,6 +34,14 @@ public func readInstance(_ path: String, format: InstanceFormat) throws(InputErr
     case .spain737: return try readSpain737(path)
     case .countyJSON: return try readCountyJSON(path)
     case .json: return try readProblemJSON(path)
+    case .geojson:
+        let read = try readGeoJSONUnits(path)
+        var problem = DesignProblem(
+            name: Files.baseName(path), units: read.units,
+            distances: Distances(metric: .haversine, x: read.units.x, y: read.units.y), adjacency: read.adjacency, k: 0)
+        problem.shapes = read.shapes
+        if let current = read.units.currentTerritory, current.contains(where: { !$0.isEmpty }) { problem.baseline = planFromLabels(current) }
+        return problem
     }
 }
 

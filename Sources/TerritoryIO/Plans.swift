@@ -97,6 +97,20 @@ func readPlanJSON(_ json: JSONValue, file: String, units: UnitTable) throws(Inpu
         let centerList = labels.labels.map { centers[$0] }
         return Plan(assignment: result, labels: labels.labels, centers: centerList)
     }
+    if json["type"]?.string == "FeatureCollection", let features = json["features"]?.array {
+        // GeoJSON written by planGeoJSON (or any with "id" and "territory" properties).
+        var labels = LabelIndex()
+        var result = [Int32](repeating: -1, count: units.count)
+        for (f, feature) in features.enumerated() {
+            guard let properties = feature["properties"], properties["kind"]?.string != "territory" else { continue }
+            guard let id = properties["id"]?.string ?? feature["id"]?.string else {
+                throw InputError(file: file, column: "features[\(f)]", "missing property \"id\"")
+            }
+            guard let i = units.index(of: id) else { throw InputError(file: file, column: "features[\(f)]", "unknown unit id \"\(id)\"") }
+            if let label = properties["territory"]?.string, !label.isEmpty { result[i] = labels(label) }
+        }
+        return Plan(assignment: result, labels: labels.labels)
+    }
     guard let nodes = json["nodes"]?.array else {
         throw fail("not a plan: expected \"assignment\" (territory plan) or \"nodes\" (benchmark solution)")
     }

@@ -95,6 +95,11 @@ func territoryColours(_ plan: Plan, problem: DesignProblem) -> [String] {
         }
     }
     var colour = Array(repeating: -1, count: k)
+    if k <= palette.count {
+        // Few territories: every one its own colour, the most connected ones first.
+        for (c, t) in (0..<k).sorted(by: { (neighbours[$0].count, -$0) > (neighbours[$1].count, -$1) }).enumerated() { colour[t] = c }
+        return colour.map { palette[$0] }
+    }
     for t in (0..<k).sorted(by: { (neighbours[$0].count, -$0) > (neighbours[$1].count, -$1) }) {
         let used = Set(neighbours[t].map { colour[$0] })
         colour[t] = (0..<palette.count).first { !used.contains($0) } ?? (t % palette.count)
@@ -138,12 +143,26 @@ func svgMap(_ plan: Plan, problem: DesignProblem, evaluation: Evaluation, colour
     // Hulls first, so that points sit on top.
     var members = Array(repeating: [Int](), count: plan.k)
     for i in 0..<n where plan.assignment[i] >= 0 { members[Int(plan.assignment[i])].append(i) }
-    for t in 0..<plan.k where members[t].count >= 3 {
+    for t in 0..<plan.k where members[t].count >= 3 && problem.shapes == nil {
         let hull = convexHull(members[t].map { project(units.x[$0], units.y[$0]) })
         svg += "<polygon points=\"" + hull.map { "\(fmt($0.0)),\(fmt($0.1))" }.joined(separator: " ")
             + "\" fill=\"\(colours[t])\" fill-opacity=\"0.08\" stroke=\"\(colours[t])\" stroke-width=\"1\"/>\n"
     }
-    if n <= reportPointLimit {
+    if let shapes = problem.shapes, n <= reportPointLimit {
+        // Polygons: one path per unit (even-odd fill keeps holes open), thin white borders.
+        for i in 0..<n where !shapes.rings[i].isEmpty {
+            let t = Int(plan.assignment[i])
+            var d = ""
+            for ring in shapes.rings[i] {
+                for (j, p) in ring.enumerated() {
+                    let (x, y) = project(p.x, p.y)
+                    d += (j == 0 ? "M" : "L") + fmt(x) + " " + fmt(y)
+                }
+                d += "Z"
+            }
+            svg += "<path d=\"\(d)\" fill=\"\(t >= 0 ? colours[t] : "#ccc")\" fill-opacity=\"0.75\" fill-rule=\"evenodd\" stroke=\"#fff\" stroke-width=\"0.5\"/>\n"
+        }
+    } else if n <= reportPointLimit {
         let radius = n > 5000 ? 1.2 : (n > 1000 ? 2.0 : 3.5)
         for i in 0..<n {
             let (x, y) = project(units.x[i], units.y[i])
@@ -182,20 +201,28 @@ func svgMap(_ plan: Plan, problem: DesignProblem, evaluation: Evaluation, colour
         svg += "<text x=\"\(fmt(point.0 + 7))\" y=\"\(fmt(point.1 - 6))\" font-size=\"11\" paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\">\(escape(metrics.label))</text>\n"
     }
     svg += "</svg>"
-    return svg + "<p style=\"font-size:.8em\">Circles with a white fill: territory centers (medoids); squares: fixed centers (rep homes). "
+    return svg + "<p style=\"font-size:.8em\">White circles: territory centers (medoids); white squares: centers given by the problem or the plan (rep homes, a centers file). "
         + (n > reportPointLimit ? "\(n) units drawn as a \(gridCells)×\(gridCells) grid, each cell coloured by the territory holding most of its units. " : "")
-        + "Outlines are convex hulls.</p>"
+        + (problem.shapes == nil ? "Outlines are convex hulls." : "Units drawn with their own outlines.") + "</p>"
+}
+
+/// Measures shown in tables: the balanced ones, then others up to four in all.
+func shownMeasures(_ problem: DesignProblem) -> [Int] {
+    var shown = problem.balance.map(\.measure)
+    for m in problem.units.measures.indices where shown.count < 4 && !shown.contains(m) { shown.append(m) }
+    return shown
 }
 
 func kpiTable(problem: DesignProblem, evaluation: Evaluation, colours: [String]) -> String {
     let measures = problem.units.measures
+    let shown = shownMeasures(problem)
     var html = "<table><tr><th>territory</th><th>units</th>"
-    for m in measures { html += "<th>\(escape(m.name))</th>" }
+    for m in shown { html += "<th>\(escape(measures[m].name))</th>" }
     for requirement in problem.balance { html += "<th>\(escape(measures[requirement.measure].name)) / target</th>" }
     html += "<th>travel</th></tr>\n"
     for (t, metrics) in evaluation.territories.enumerated() {
         html += "<tr><td><span class=\"swatch\" style=\"background:\(colours[t])\"></span>\(escape(metrics.label))</td><td>\(metrics.unitCount)</td>"
-        for value in metrics.totals { html += "<td>\(fmt(value))</td>" }
+        for m in shown { html += "<td>\(fmt(metrics.totals[m]))</td>" }
         for requirement in problem.balance {
             let total = measures[requirement.measure].total
             let target = requirement.target(t, total: total, k: problem.k)
@@ -207,49 +234,58 @@ func kpiTable(problem: DesignProblem, evaluation: Evaluation, colours: [String])
         html += "<td>\(fmt(metrics.travel))</td></tr>\n"
     }
     html += "<tr><th>total</th><th>\(evaluation.unitCount)</th>"
-    for m in measures { html += "<th>\(fmt(m.total))</th>" }
+    for m in shown { html += "<th>\(fmt(measures[m].total))</th>" }
     for _ in problem.balance { html += "<th></th>" }
-    return html + "<th>\(fmt(evaluation.travel))</th></tr></table>\n"
+    html += "<th>\(fmt(evaluation.travel))</th></tr></table>\n"
+    if measures.count > shown.count {
+        html += "<p style=\"font-size:.8em\">\(measures.count - shown.count) more measures are in the JSON report (<code>--json</code>).</p>\n"
+    }
+    return html
 }
 
-/// Horizontal bars of `A_t / T_t` per territory, with the band [1 − τ, 1 + τ] shaded and the
-/// capacity (if any) as a line per bar.
+/// Diverging bars of each territory's deviation from its target (`A_t / T_t − 1`), on an axis
+/// zoomed to the deviations and the band, with the band [−τ, +τ] shaded and capacities marked.
 func balanceChart(_ requirement: BalanceRequirement, problem: DesignProblem, evaluation: Evaluation, colours: [String]) -> String {
     let k = problem.k
     let total = problem.units.measures[requirement.measure].total
-    let ratios: [Double] = (0..<k).map { t in
-        let target = requirement.target(t, total: total, k: k)
-        return target > 0 ? evaluation.territories[t].totals[requirement.measure] / target : 0
+    let targets = (0..<k).map { requirement.target($0, total: total, k: k) }
+    let deviations: [Double] = (0..<k).map { t in
+        targets[t] > 0 ? evaluation.territories[t].totals[requirement.measure] / targets[t] - 1 : 0
     }
     let tau = requirement.tolerance ?? 0
-    let maxRatio = max(ratios.max() ?? 1, 1 + tau, 1.05) * 1.05
+    let span = max((deviations.map { abs($0) }.max() ?? 0), tau, 0.005) * 1.25
     let barHeight = k > 60 ? 6.0 : 14.0, left = 90.0, width = 700.0
     let height = Double(k) * (barHeight + 2) + 30
-    let xOf = { (r: Double) -> Double in left + width * r / maxRatio }
+    let xOf = { (d: Double) -> Double in left + width * (d + span) / (2 * span) }
     var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(fmt(left + width + 20)) \(fmt(height))\" width=\"\(fmt(left + width + 20))\" height=\"\(fmt(height))\">\n"
     if requirement.tolerance != nil {
-        svg += "<rect x=\"\(fmt(xOf(1 - tau)))\" y=\"0\" width=\"\(fmt(xOf(1 + tau) - xOf(1 - tau)))\" height=\"\(fmt(height - 20))\" fill=\"#2ca02c\" fill-opacity=\"0.12\"/>\n"
+        svg += "<rect x=\"\(fmt(xOf(-tau)))\" y=\"0\" width=\"\(fmt(xOf(tau) - xOf(-tau)))\" height=\"\(fmt(height - 20))\" fill=\"#2ca02c\" fill-opacity=\"0.12\"/>\n"
     }
-    svg += "<line x1=\"\(fmt(xOf(1)))\" y1=\"0\" x2=\"\(fmt(xOf(1)))\" y2=\"\(fmt(height - 20))\" stroke=\"#444\" stroke-dasharray=\"3,3\"/>\n"
+    svg += "<line x1=\"\(fmt(xOf(0)))\" y1=\"0\" x2=\"\(fmt(xOf(0)))\" y2=\"\(fmt(height - 20))\" stroke=\"#444\" stroke-dasharray=\"3,3\"/>\n"
     for t in 0..<k {
         let y = Double(t) * (barHeight + 2)
-        svg += "<rect x=\"\(fmt(left))\" y=\"\(fmt(y))\" width=\"\(fmt(max(xOf(ratios[t]) - left, 0)))\" height=\"\(fmt(barHeight))\" fill=\"\(colours[t])\"/>\n"
+        let a = xOf(min(deviations[t], 0)), b = xOf(max(deviations[t], 0))
+        svg += "<rect x=\"\(fmt(a))\" y=\"\(fmt(y))\" width=\"\(fmt(max(b - a, 0.5)))\" height=\"\(fmt(barHeight))\" fill=\"\(colours[t])\"/>\n"
         if barHeight >= 10 {
             svg += "<text x=\"\(fmt(left - 4))\" y=\"\(fmt(y + barHeight - 3))\" font-size=\"10\" text-anchor=\"end\">\(escape(evaluation.territories[t].label))</text>\n"
         }
-        if let caps = requirement.capacities, caps[t].isFinite {
-            let target = requirement.target(t, total: total, k: k)
-            if target > 0 {
-                let x = xOf(caps[t] / target)
-                svg += "<line x1=\"\(fmt(x))\" y1=\"\(fmt(y))\" x2=\"\(fmt(x))\" y2=\"\(fmt(y + barHeight))\" stroke=\"#d62728\" stroke-width=\"2\"/>\n"
-            }
+        if let caps = requirement.capacities, caps[t].isFinite, targets[t] > 0, caps[t] / targets[t] - 1 <= span {
+            let x = xOf(caps[t] / targets[t] - 1)
+            svg += "<line x1=\"\(fmt(x))\" y1=\"\(fmt(y))\" x2=\"\(fmt(x))\" y2=\"\(fmt(y + barHeight))\" stroke=\"#d62728\" stroke-width=\"2\"/>\n"
         }
     }
+    // Ticks: a round step giving about four ticks each side.
+    let rawStep = span / 4
+    let magnitude = pow(10, (log10(rawStep)).rounded(.down))
+    let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= rawStep } ?? rawStep
     let axisY = height - 8
-    for tick in stride(from: 0.0, through: maxRatio, by: maxRatio > 2 ? 0.5 : 0.1) {
-        svg += "<text x=\"\(fmt(xOf(tick)))\" y=\"\(fmt(axisY))\" font-size=\"9\" text-anchor=\"middle\">\(Int((tick * 100).rounded())) %</text>\n"
+    var tick = -(span / step).rounded(.down) * step
+    while tick <= span + 1e-12 {
+        let label = (tick > 0 ? "+" : "") + fmt(tick * 100) + " %"
+        svg += "<text x=\"\(fmt(xOf(tick)))\" y=\"\(fmt(axisY))\" font-size=\"9\" text-anchor=\"middle\">\(label)</text>\n"
+        tick += step
     }
-    return svg + "</svg><p style=\"font-size:.8em\">Each bar: the territory's total as a share of its target; dashed line: the target; green band: ±\(fmt(tau * 100)) %"
+    return svg + "</svg><p style=\"font-size:.8em\">Each bar: the territory's deviation from its target; dashed line: the target; green band: ±\(fmt(tau * 100)) %"
         + (requirement.capacities != nil ? "; red marks: capacities" : "") + ".</p>"
 }
 
