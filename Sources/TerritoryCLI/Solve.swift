@@ -94,6 +94,15 @@ struct Solve: ParsableCommand {
     @Option(help: ArgumentHelp("Also write a self-contained HTML report (map, KPI table, balance charts).", valueName: "report.html"))
     var report: String?
 
+    @Option(help: ArgumentHelp("Also group the territories into this many regions (a two-level design; writes <plan>-regions.csv).", valueName: "r"))
+    var regions: Int?
+
+    @Option(name: .customLong("region-balance"), help: ArgumentHelp("Region band, e.g. workload=5% (repeatable; default: the territory bands).", valueName: "measure=tol"))
+    var regionBalance: [String] = []
+
+    @Flag(name: .customLong("contiguous-regions"), help: "Require every region to be connected.")
+    var contiguousRegions = false
+
     @Option(help: ArgumentHelp("Split this company quota across the territories in proportion to --quota-measure.", valueName: "total"))
     var quota: Double?
 
@@ -107,6 +116,8 @@ struct Solve: ParsableCommand {
     var quotaBlend: Double = 1
 
     func validate() throws {
+        if let regions, regions < 1 { throw ValidationError("--regions must be at least 1") }
+        if regions == nil && (!regionBalance.isEmpty || contiguousRegions) { throw ValidationError("--region-balance and --contiguous-regions go with --regions") }
         if let quota, !(quota >= 0 && quota.isFinite) { throw ValidationError("--quota must be a number ≥ 0") }
         guard quotaBlend >= 0 && quotaBlend <= 1 else { throw ValidationError("--quota-blend lies in 0…1") }
         if quotaBlend < 1 && quotaHistory == nil { throw ValidationError("--quota-blend below 1 needs --quota-history") }
@@ -205,6 +216,25 @@ struct Solve: ParsableCommand {
                                   summary: ReportSummary(title: "Territories of \(design.name) (k = \(design.k))", facts: facts))
             try Files.writeAtomically(html, to: report)
         }
+        var regionDesign: RegionDesign?
+        if let regions {
+            var bands = design.balance.filter { $0.tolerance != nil || $0.uniformCapacity != nil }
+            if !regionBalance.isEmpty {
+                bands = []
+                for spec in regionBalance {
+                    let (measure, value) = try problem.parseAssignment(spec, option: "--region-balance", problem: design)
+                    bands.append(BalanceRequirement(measure: measure, tolerance: try problem.parseFraction(value, option: "--region-balance", spec: spec)))
+                }
+            }
+            var regionOptions = options
+            regionOptions.progress = nil
+            regionOptions.timeLimit = .seconds(max(1, min(timeLimit / 4, 30)))
+            let grouped = try designRegions(plan, in: design, regions: regions, balance: bands, contiguous: contiguousRegions, options: regionOptions)
+            var writer = CSVWriter(header: ["territory", "region"])
+            for (t, label) in plan.labels.enumerated() { writer.appendRow([label, grouped.labels[grouped.regionOfTerritory[t]]]) }
+            try Files.writeAtomically(writer.bytes, to: regionsPath(out))
+            regionDesign = grouped
+        }
         var quotas: [QuotaShare]?
         if let quota {
             func measure(_ name: String, _ option: String) throws -> Int {
@@ -231,18 +261,41 @@ struct Solve: ParsableCommand {
                 extra: [("firstFeasibleSeconds", JSONValue(outcome.firstFeasibleSeconds)), ("reportedTravel", JSONValue(outcome.reportedTravel)),
                         ("options", optionsJSON), ("counters", counters), ("explanation", .array(outcome.explanation.map { .string($0) })),
                         ("rawStatus", JSONValue(outcome.rawStatus)), ("plan", .string(out)), ("centers", .string(centersPath)),
+                        ("regions", regionDesign.map { r in
+                            .object([("status", .string(r.outcome.status.rawValue)), ("feasible", .bool(r.feasible)), ("file", .string(regionsPath(out))),
+                                     ("territories", .object(plan.labels.enumerated().map { ($1, .string(r.labels[r.regionOfTerritory[$0]])) })),
+                                     ("balance", .object(r.evaluation.balance.map { ($0.name, JSONValue($0.maxDeviation)) })),
+                                     ("noncontiguous", JSONValue(r.evaluation.noncontiguous)),
+                                     ("violations", .array(r.evaluation.violations.map { .string($0.message) }))])
+                        } ?? .null),
                         ("quotas", quotas.map { list in .array(list.map { .object([("territory", .string($0.label)), ("share", .number($0.share)), ("quota", .number($0.quota))]) }) } ?? .null)]))
             print(report.serialized)
         } else {
             print(renderSolve(outcome, evaluation: evaluation, problem: design, seconds: seconds, seed: seed, planPath: out, centersPath: centersPath))
+            if let regionDesign {
+                print("")
+                print("Regions (\(regionDesign.labels.count), status \(regionDesign.outcome.status.rawValue); \(regionsPath(out))):")
+                for (r, label) in regionDesign.labels.enumerated() {
+                    let members = plan.labels.indices.filter { regionDesign.regionOfTerritory[$0] == r }.map { plan.labels[$0] }
+                    print("  \(label): \(members.joined(separator: ", "))")
+                }
+                print(renderEvaluation(regionDesign.evaluation, problem: regionDesign.regionProblem, title: "regions"))
+                for line in regionDesign.outcome.explanation { print("  - " + line) }
+            }
             if let quotas {
                 print("")
                 print(table(header: ["territory", "quota share", "quota"], rows: quotas.map { [$0.label, pct($0.share), fmt($0.quota)] },
                             rightAligned: [1, 2]).joined(separator: "\n"))
             }
         }
-        if !feasible { throw ExitCode(1) }
+        if !feasible || regionDesign.map({ !$0.feasible }) == true { throw ExitCode(1) }
     }
+}
+
+/// `plan.csv` → `plan-regions.csv`.
+func regionsPath(_ plan: String) -> String {
+    if plan.hasSuffix(".csv") { return String(plan.dropLast(4)) + "-regions.csv" }
+    return plan + "-regions.csv"
 }
 
 /// `plan.csv` → `plan-centers.csv`.

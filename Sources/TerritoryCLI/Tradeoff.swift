@@ -25,6 +25,9 @@ struct Tradeoff: ParsableCommand {
     @Option(help: ArgumentHelp("Write the curve as CSV.", valueName: "file"))
     var csv: String?
 
+    @Option(help: ArgumentHelp("Also write an HTML report with the frontier plot.", valueName: "report.html"))
+    var report: String?
+
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
@@ -74,6 +77,15 @@ struct Tradeoff: ParsableCommand {
              p.moved.map(String.init) ?? "", p.feasible ? "yes" : "no", p.onFrontier ? "*" : ""]
         }
         print(table(header: header, rows: rows, rightAligned: [0, 2, 3, 4]).joined(separator: "\n"))
+        if let report {
+            let plotted = points.filter(\.feasible).map { p in
+                FrontierPoint(x: isBudget ? Double(p.moved ?? 0) : (p.maxDeviation ?? 0), travel: p.travel!,
+                              label: isBudget ? "≤ \(fmt(p.setting))" : "±" + pct(p.setting), onFrontier: p.onFrontier)
+            }
+            let html = htmlTradeoffReport(plotted, xName: isBudget ? "units moved" : "max deviation of \(parts[0])", xIsPercent: !isBudget,
+                                          title: "Trade-off: \(design.name), \(settingName)", table: rows, header: header)
+            try Files.writeAtomically(html, to: report)
+        }
         if let csv {
             var writer = CSVWriter(header: [isBudget ? "max_moved" : "tolerance", "status", "travel", "max_deviation", "moved", "feasible", "frontier", "seconds"])
             for p in points {

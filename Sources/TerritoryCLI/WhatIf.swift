@@ -26,6 +26,9 @@ struct WhatIf: ParsableCommand {
     @Option(name: .customLong("time-limit"), help: ArgumentHelp("Override every scenario's time limit (seconds).", valueName: "seconds"))
     var timeLimit: Double?
 
+    @Option(help: ArgumentHelp("Also write an HTML report: today's map and each scenario's side by side, moved units outlined, the realignment tables.", valueName: "report.html"))
+    var report: String?
+
     func validate() throws {
         guard !scenarios.isEmpty else { throw ValidationError("give at least one scenario file") }
         if let timeLimit, !(timeLimit > 0 && timeLimit.isFinite) { throw ValidationError("--time-limit must be a positive number of seconds") }
@@ -78,6 +81,17 @@ struct WhatIf: ParsableCommand {
             if !result.feasible { allFeasible = false }
             reports.append(whatIfJSON(result, evaluation: evaluation, movesPath: movesPath))
             sections.append(renderWhatIf(result, evaluation: evaluation, movesPath: movesPath))
+        }
+        if let report {
+            let entries: [WhatIfReportEntry] = results.compactMap { result in
+                guard let plan = result.outcome.plan, let comparison = result.comparison, let today = result.scenario.problem.baseline else { return nil }
+                var facts: [(String, String)] = [("file", result.scenario.file), ("status", result.outcome.status.rawValue),
+                                                 ("territories", String(result.scenario.problem.k)), ("feasible", result.feasible ? "yes" : "no")]
+                if let budget = budgetText(result.scenario.problem) { facts.append(("disruption budget", budget)) }
+                return WhatIfReportEntry(title: result.scenario.name, facts: facts, problem: result.scenario.problem,
+                                         before: today, after: plan, comparison: comparison)
+            }
+            try Files.writeAtomically(htmlWhatIfReport(entries, title: "What-if: " + results.map(\.scenario.name).joined(separator: " · ")), to: report)
         }
         if json {
             print(JSONValue.array(reports).serialized)

@@ -165,3 +165,21 @@ public struct Distances: Sendable {
     /// same units (1 for truncated distances, else 0). Used to keep lower bounds valid.
     public var truncationSlack: Double { metric == .euclideanTruncated ? 1 : 0 }
 }
+
+/// The convex hull of `points`, counter-clockwise, without repeating the first point (Andrew's
+/// monotone chain); fewer than 3 points come back sorted. O(m log m).
+public func convexHull(of points: [Point]) -> [Point] {
+    let sorted = points.sorted { $0.x != $1.x ? $0.x < $1.x : $0.y < $1.y }
+    guard sorted.count >= 3 else { return sorted }
+    func cross(_ o: Point, _ a: Point, _ b: Point) -> Double { (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x) }
+    var lower: [Point] = [], upper: [Point] = []
+    for p in sorted {
+        while lower.count >= 2 && cross(lower[lower.count - 2], lower[lower.count - 1], p) <= 0 { lower.removeLast() }
+        lower.append(p)
+    }
+    for p in sorted.reversed() {
+        while upper.count >= 2 && cross(upper[upper.count - 2], upper[upper.count - 1], p) <= 0 { upper.removeLast() }
+        upper.append(p)
+    }
+    return Array(lower.dropLast() + upper.dropLast())
+}

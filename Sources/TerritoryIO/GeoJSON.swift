@@ -235,28 +235,11 @@ public func planGeoJSON(_ plan: Plan, units: UnitTable, shapes: UnitShapes? = ni
         }
         var properties: [(String, JSONValue)] = [("kind", "territory"), ("territory", .string(plan.labels[t])), ("units", .number(Double(count)))]
         for (m, measure) in units.measures.enumerated() { properties.append((measure.name, .number(totals[m]))) }
-        let hull = planarHull(hullPoints[t])
+        let hull = convexHull(of: hullPoints[t])
         let geometry: JSONValue = hull.count >= 3
             ? .object([("type", "Polygon"), ("coordinates", .array([.array((hull + [hull[0]]).map(position))]))])
             : .null
         features.append(.object([("type", "Feature"), ("properties", .object(properties)), ("geometry", geometry)]))
     }
     return .object([("type", "FeatureCollection"), ("features", .array(features))])
-}
-
-/// Convex hull, counter-clockwise (Andrew's monotone chain). O(m log m).
-func planarHull(_ points: [Point]) -> [Point] {
-    let sorted = points.sorted { $0.x != $1.x ? $0.x < $1.x : $0.y < $1.y }
-    guard sorted.count >= 3 else { return sorted }
-    func cross(_ o: Point, _ a: Point, _ b: Point) -> Double { (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x) }
-    var lower: [Point] = [], upper: [Point] = []
-    for p in sorted {
-        while lower.count >= 2 && cross(lower[lower.count - 2], lower[lower.count - 1], p) <= 0 { lower.removeLast() }
-        lower.append(p)
-    }
-    for p in sorted.reversed() {
-        while upper.count >= 2 && cross(upper[upper.count - 2], upper[upper.count - 1], p) <= 0 { upper.removeLast() }
-        upper.append(p)
-    }
-    return Array(lower.dropLast() + upper.dropLast())
 }

@@ -23,20 +23,7 @@ let gridCells = 320
 /// territory, a balance chart per balanced measure with the band drawn, and the summary. No
 /// scripts, fonts, or remote references. O(n + k log k) plus O(m log m) hulls.
 public func htmlReport(_ plan: Plan, problem: DesignProblem, evaluation: Evaluation, summary: ReportSummary) -> String {
-    var html = """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>\(escape(summary.title))</title>
-        <style>
-        body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1100px;color:#222}
-        h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}
-        table{border-collapse:collapse;font-size:.85em}td,th{border-bottom:1px solid #ddd;padding:.2em .6em;text-align:right}
-        td:first-child,th:first-child{text-align:left}.swatch{display:inline-block;width:.8em;height:.8em;margin-right:.3em}
-        .bad{color:#b00020}svg{max-width:100%;height:auto;border:1px solid #ccc;background:#fafafa}
-        @media print{body{margin:0}svg{border:none}}
-        </style></head><body>
-        <h1>\(escape(summary.title))</h1>
-
-        """
+    var html = pageHead(summary.title)
     if !summary.facts.isEmpty {
         html += "<table>" + summary.facts.map { "<tr><th>\(escape($0.0))</th><td>\(escape($0.1))</td></tr>" }.joined() + "</table>\n"
     }
@@ -57,6 +44,25 @@ public func htmlReport(_ plan: Plan, problem: DesignProblem, evaluation: Evaluat
     }
     html += "</body></html>\n"
     return html
+}
+
+/// The document head (inline styles only) and the page title.
+func pageHead(_ title: String) -> String {
+    """
+    <!DOCTYPE html>
+    <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+    <style>
+    body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1100px;color:#222}
+    h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em}h3{font-size:1em}
+    table{border-collapse:collapse;font-size:.85em}td,th{border-bottom:1px solid #ddd;padding:.2em .6em;text-align:right}
+    td:first-child,th:first-child{text-align:left}.swatch{display:inline-block;width:.8em;height:.8em;margin-right:.3em}
+    .bad{color:#b00020}svg{max-width:100%;height:auto;border:1px solid #ccc;background:#fafafa}
+    figcaption{font-size:.85em;margin-bottom:.2em}
+    @media print{body{margin:0}svg{border:none}details{display:block}}
+    </style></head><body>
+    <h1>\(escape(title))</h1>
+
+    """
 }
 
 /// Twelve colours that stay distinguishable in print and for common colour blindness.
@@ -111,10 +117,11 @@ func territoryColours(_ plan: Plan, problem: DesignProblem) -> [String] {
 /// x scaled by cos(mean latitude), which keeps shapes right at the scale of a state or region.
 struct Projection {
     var scale: Double, minX: Double, maxY: Double, xFactor: Double
-    let width = 900.0, margin = 10.0
+    let width: Double, margin = 10.0
     var height: Double
 
-    init(problem: DesignProblem) {
+    init(problem: DesignProblem, width: Double = 900) {
+        self.width = width
         let units = problem.units
         let geographic = units.coordinateSystem == .geographic
         let meanLat = geographic ? units.y.reduce(0, +) / Double(max(units.count, 1)) : 0
@@ -124,10 +131,10 @@ struct Projection {
         let minY = units.y.min() ?? 0
         maxY = units.y.max() ?? 1
         let spanX = max(maxX - minX, 1e-12), spanY = max(maxY - minY, 1e-12)
-        scale = (900 - 20) / max(spanX, spanY * 0.0001)
-        scale = min(scale, (900 - 20) / spanX)
-        height = min(max(spanY * scale + 20, 100), 1200)
-        if spanY * scale + 20 > 1200 { scale = (1200 - 20) / spanY }
+        scale = (width - 20) / spanX
+        let tallest = width * 4 / 3
+        if spanY * scale + 20 > tallest { scale = (tallest - 20) / spanY }
+        height = max(spanY * scale + 20, 60)
     }
 
     func callAsFunction(_ x: Double, _ y: Double) -> (Double, Double) {
@@ -135,9 +142,12 @@ struct Projection {
     }
 }
 
-func svgMap(_ plan: Plan, problem: DesignProblem, evaluation: Evaluation, colours: [String]) -> String {
+/// The map: units coloured by territory (polygons, dots, or a grid above ``reportPointLimit``),
+/// hulls, centers and labels; `highlight` units (moved ones in a what-if) get a black outline.
+func svgMap(_ plan: Plan, problem: DesignProblem, evaluation: Evaluation, colours: [String], width: Double = 900,
+            highlight: Set<Int> = [], caption: Bool = true) -> String {
     let units = problem.units
-    let project = Projection(problem: problem)
+    let project = Projection(problem: problem, width: width)
     let n = units.count
     var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(fmt(project.width)) \(fmt(project.height))\" width=\"\(fmt(project.width))\" height=\"\(fmt(project.height))\" role=\"img\" aria-label=\"map of the territories\">\n"
     // Hulls first, so that points sit on top.
@@ -160,14 +170,16 @@ func svgMap(_ plan: Plan, problem: DesignProblem, evaluation: Evaluation, colour
                 }
                 d += "Z"
             }
-            svg += "<path d=\"\(d)\" fill=\"\(t >= 0 ? colours[t] : "#ccc")\" fill-opacity=\"0.75\" fill-rule=\"evenodd\" stroke=\"#fff\" stroke-width=\"0.5\"/>\n"
+            let moved = highlight.contains(i)
+            svg += "<path d=\"\(d)\" fill=\"\(t >= 0 ? colours[t] : "#ccc")\" fill-opacity=\"0.75\" fill-rule=\"evenodd\" stroke=\"\(moved ? "#000" : "#fff")\" stroke-width=\"\(moved ? 2 : 0.5)\"/>\n"
         }
     } else if n <= reportPointLimit {
         let radius = n > 5000 ? 1.2 : (n > 1000 ? 2.0 : 3.5)
         for i in 0..<n {
             let (x, y) = project(units.x[i], units.y[i])
             let t = Int(plan.assignment[i])
-            svg += "<circle cx=\"\(fmt(x))\" cy=\"\(fmt(y))\" r=\"\(radius)\" fill=\"\(t >= 0 ? colours[t] : "#000")\"/>\n"
+            svg += "<circle cx=\"\(fmt(x))\" cy=\"\(fmt(y))\" r=\"\(radius)\" fill=\"\(t >= 0 ? colours[t] : "#000")\""
+                + (highlight.contains(i) ? " stroke=\"#000\" stroke-width=\"1.5\"" : "") + "/>\n"
         }
     } else {
         // One square per occupied cell, coloured by the territory with most units there.
@@ -201,6 +213,7 @@ func svgMap(_ plan: Plan, problem: DesignProblem, evaluation: Evaluation, colour
         svg += "<text x=\"\(fmt(point.0 + 7))\" y=\"\(fmt(point.1 - 6))\" font-size=\"11\" paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\">\(escape(metrics.label))</text>\n"
     }
     svg += "</svg>"
+    guard caption else { return svg }
     return svg + "<p style=\"font-size:.8em\">White circles: territory centers (medoids); white squares: centers given by the problem or the plan (rep homes, a centers file). "
         + (n > reportPointLimit ? "\(n) units drawn as a \(gridCells)×\(gridCells) grid, each cell coloured by the territory holding most of its units. " : "")
         + (problem.shapes == nil ? "Outlines are convex hulls." : "Units drawn with their own outlines.") + "</p>"
@@ -289,23 +302,9 @@ func balanceChart(_ requirement: BalanceRequirement, problem: DesignProblem, eva
         + (requirement.capacities != nil ? "; red marks: capacities" : "") + ".</p>"
 }
 
-/// A convex hull (Andrew's monotone chain), counter-clockwise. O(m log m).
+/// A convex hull of projected points (see ``convexHull(of:)``).
 func convexHull(_ points: [(Double, Double)]) -> [(Double, Double)] {
-    let sorted = points.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-    guard sorted.count >= 3 else { return sorted }
-    func cross(_ o: (Double, Double), _ a: (Double, Double), _ b: (Double, Double)) -> Double {
-        (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0)
-    }
-    var lower: [(Double, Double)] = [], upper: [(Double, Double)] = []
-    for p in sorted {
-        while lower.count >= 2 && cross(lower[lower.count - 2], lower[lower.count - 1], p) <= 0 { lower.removeLast() }
-        lower.append(p)
-    }
-    for p in sorted.reversed() {
-        while upper.count >= 2 && cross(upper[upper.count - 2], upper[upper.count - 1], p) <= 0 { upper.removeLast() }
-        upper.append(p)
-    }
-    return Array(lower.dropLast() + upper.dropLast())
+    convexHull(of: points.map { Point(x: $0.0, y: $0.1) }).map { ($0.x, $0.y) }
 }
 
 /// Text safe inside HTML elements and attributes.

@@ -74,4 +74,34 @@ func tagsBalance(_ html: String) -> Bool {
         let hull = convexHull(points)
         #expect(hull.count == 4)
     }
+
+    @Test func whatIfReportShowsBothMapsAndOutlinesMovedUnits() throws {
+        let units = try UnitTable(ids: (0..<8).map { "u\($0)" }, x: (0..<8).map(Double.init), y: Array(repeating: 0, count: 8),
+                                  measures: [Measure(name: "w", values: Array(repeating: 1, count: 8))])
+        var problem = DesignProblem(name: "w", units: units, distances: Distances(metric: .euclidean, x: units.x, y: units.y), k: 3)
+        problem.balance = [BalanceRequirement(measure: 0, tolerance: 0.5)]
+        problem.territories = ["A", "B", "N"].map { TerritorySpec(label: $0) }
+        problem.territoriesAreNamed = true
+        let before = Plan(assignment: [0, 0, 0, 1, 1, 1, 2, 2], labels: ["A", "B", "GONE"])
+        let after = Plan(assignment: [0, 0, 0, 1, 1, 2, 2, 2], labels: ["A", "B", "N"])
+        problem.baseline = before
+        let comparison = compare(before, after, in: problem)
+        #expect(comparison.moves.count == 3)  // u5 B → N, u6 and u7 GONE → N
+        let html = htmlWhatIfReport([WhatIfReportEntry(title: "s", facts: [], problem: problem, before: before, after: after, comparison: comparison)], title: "t")
+        #expect(tagsBalance(html))
+        #expect(html.components(separatedBy: "<svg").count - 1 >= 3)  // two maps and a balance chart
+        #expect(html.components(separatedBy: "stroke=\"#000\"").count - 1 == 3)  // the moved units
+        #expect(html.contains("#9e9e9e"))  // the removed territory in grey on today's map
+        #expect(html.contains("<td>GONE</td><td>N</td>"))
+    }
+
+    @Test func tradeoffReportPlotsTheFrontier() {
+        let points = [FrontierPoint(x: 0.01, travel: 100, label: "±1 %", onFrontier: true),
+                      FrontierPoint(x: 0.05, travel: 90, label: "±5 %", onFrontier: true),
+                      FrontierPoint(x: 0.06, travel: 95, label: "±10 %", onFrontier: false)]
+        let html = htmlTradeoffReport(points, xName: "max deviation", xIsPercent: true, title: "t", table: [["a", "b"]], header: ["x", "y"])
+        #expect(tagsBalance(html))
+        #expect(html.contains("<polyline"))
+        #expect(html.components(separatedBy: "fill=\"#fff\"").count - 1 == 1)  // one dominated point
+    }
 }
