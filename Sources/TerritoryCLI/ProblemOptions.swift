@@ -39,7 +39,7 @@ struct ProblemOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Today's plan (CSV id,territory), for disruption and what-if budgets.", valueName: "plan"))
     var baseline: String?
 
-    @Option(name: .customLong("max-moved"), help: ArgumentHelp("Disruption budget against the baseline: N units or P% of units.", valueName: "N|P%"))
+    @Option(name: .customLong("max-moved"), help: ArgumentHelp("Disruption budget against the baseline: N units, P% of the units, or MEASURE=P% of a measure.", valueName: "N|P%|M=P%"))
     var maxMoved: String?
 
     @Option(name: .customLong("id-column"), help: ArgumentHelp("Units CSV column holding unit ids.", valueName: "name"))
@@ -125,7 +125,7 @@ struct ProblemOptions: ParsableArguments {
             }
             try problem.applyReps(readRepsCSV(reps, units: problem.units), file: reps)
         }
-        if let maxMoved { problem.disruptionBudget = try parseDisruptionBudget(maxMoved).get() }
+        if let maxMoved { problem.disruptionBudget = try parseDisruptionBudget(maxMoved, units: problem.units).get() }
         return problem
     }
 

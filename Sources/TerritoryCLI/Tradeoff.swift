@@ -47,7 +47,7 @@ struct Tradeoff: ParsableCommand {
         if parts[0] == "max-moved" {
             guard design.baseline != nil else { throw InputError(column: "--sweep", "a max-moved sweep needs --baseline (today's plan)") }
             var budgets: [DisruptionBudget] = []
-            for value in values { budgets.append(try parseDisruptionBudget(value, option: "--sweep").get()) }
+            for value in values { budgets.append(try parseDisruptionBudget(value, option: "--sweep", units: design.units).get()) }
             spec = .maxMoved(budgets)
             design.disruptionBudget = nil
         } else {

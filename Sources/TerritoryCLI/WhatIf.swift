@@ -123,7 +123,7 @@ func movesCSV(_ comparison: PlanComparison, _ problem: DesignProblem) -> [UInt8]
 }
 
 func budgetText(_ problem: DesignProblem) -> String? {
-    problem.disruptionBudget.map { "\($0.maxMoved(unitCount: problem.unitCount)) units" }
+    problem.disruptionBudget.map { $0.describe(in: problem.units) }
 }
 
 func renderWhatIf(_ result: WhatIfResult, evaluation: Evaluation, movesPath: String?) -> String {
@@ -134,7 +134,8 @@ func renderWhatIf(_ result: WhatIfResult, evaluation: Evaluation, movesPath: Str
                     + "\(formatFixed(result.outcome.seconds, decimals: 2)) s; plan \(scenario.planPath)"
                     + (movesPath.map { ", moves \($0)" } ?? "")]
     if let budget = budgetText(problem), let moved = evaluation.disruption?.moved {
-        lines.append("Disruption budget \(budget): \(moved) moved" + (moved <= problem.disruptionBudget!.maxMoved(unitCount: problem.unitCount) ? " (within budget)" : " (OVER budget)"))
+        let within = !evaluation.violations.contains { $0.kind == .disruptionBudget }
+        lines.append("Disruption budget \(budget): \(moved) units moved" + (within ? " (within budget)" : " (OVER budget)"))
     }
     if !scenario.manualMoves.isEmpty { lines.append("\(scenario.manualMoves.count) units moved by hand (locked in their new territory)") }
     for violation in evaluation.violations.prefix(10) { lines.append("  violation: " + violation.message) }
@@ -163,7 +164,7 @@ func whatIfJSON(_ result: WhatIfResult, evaluation: Evaluation, movesPath: Strin
         ("feasible", .bool(result.feasible)), ("k", .number(Double(problem.k))), ("travel", .number(evaluation.travel)),
         ("seconds", .number(result.outcome.seconds)), ("firstFeasibleSeconds", JSONValue(result.outcome.firstFeasibleSeconds)),
         ("plan", .string(scenario.planPath)), ("moves", JSONValue(movesPath)),
-        ("maxMoved", JSONValue(problem.disruptionBudget.map { $0.maxMoved(unitCount: problem.unitCount) })),
+        ("maxMoved", JSONValue(problem.disruptionBudget.map { $0.allowance(in: problem.units).limit })),
         ("moved", JSONValue(evaluation.disruption?.moved)),
         ("balance", .object(evaluation.balance.map { ($0.name, JSONValue($0.maxDeviation)) })),
         ("violations", .array(evaluation.violations.map { .string($0.message) })),

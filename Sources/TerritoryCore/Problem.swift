@@ -75,12 +75,38 @@ public enum DisruptionBudget: Sendable, Hashable {
     case units(Int)
     /// At most this fraction (0...1) of the units may change territory.
     case fractionOfUnits(Double)
+    /// The units that change territory may carry at most this fraction (0...1) of a measure's
+    /// total (e.g. at most 10 % of revenue moves).
+    case fractionOfMeasure(measure: Int, fraction: Double)
 
-    /// The largest number of moved units allowed among `unitCount` units.
+    /// The largest number of moved units allowed among `unitCount` units (`Int.max` for a
+    /// budget on a measure, which does not count units).
     public func maxMoved(unitCount: Int) -> Int {
         switch self {
         case .units(let n): return n
         case .fractionOfUnits(let f): return Int((f * Double(unitCount)).rounded(.down))
+        case .fractionOfMeasure: return Int.max
+        }
+    }
+
+    /// What each unit weighs against the budget (nil: every unit weighs 1) and how much weight
+    /// may move in all.
+    public func allowance(in units: UnitTable) -> (weights: [Double]?, limit: Double) {
+        switch self {
+        case .units, .fractionOfUnits: return (nil, Double(maxMoved(unitCount: units.count)))
+        case .fractionOfMeasure(let m, let f):
+            let values = units.measures[m].values
+            return (values, f * values.reduce(0, +))
+        }
+    }
+
+    /// "40 units", or "10 % of revenue (1,234.5)".
+    public func describe(in units: UnitTable) -> String {
+        switch self {
+        case .units, .fractionOfUnits: return "\(maxMoved(unitCount: units.count)) units"
+        case .fractionOfMeasure(let m, let f):
+            let limit = allowance(in: units).limit
+            return "\(f * 100) % of \(units.measures[m].name) (\(limit.rounded() == limit ? String(Int64(limit)) : String(limit)))"
         }
     }
 }
@@ -263,6 +289,14 @@ public struct DesignProblem: Sendable {
         case .fractionOfUnits(let f)?:
             guard f.isFinite && f >= 0 && f <= 1 else {
                 throw InputError(column: "--max-moved", "the budget \(f * 100) % must lie in 0…100 %")
+            }
+        case .fractionOfMeasure(let m, let f)?:
+            guard m >= 0 && m < units.measures.count else { throw InputError(column: "--max-moved", "the budget names measure \(m), which does not exist") }
+            guard f.isFinite && f >= 0 && f <= 1 else {
+                throw InputError(column: "--max-moved", "the budget \(f * 100) % must lie in 0…100 %")
+            }
+            guard units.measures[m].values.allSatisfy({ $0 >= 0 }) else {
+                throw InputError(column: "--max-moved", "a budget on \(units.measures[m].name) needs values ≥ 0")
             }
         case nil:
             break

@@ -142,11 +142,23 @@ public enum Evaluator {
         if let baselinePlan {
             disruption = measureDisruption(plan: plan, baseline: baselinePlan, units: units, byLabelOnly: problem.territoriesAreNamed)
             if let budget = problem.disruptionBudget {
-                let allowed = budget.maxMoved(unitCount: units.count)
-                if disruption!.moved > allowed {
-                    violations.append(Violation(
-                        kind: .disruptionBudget, amount: Double(disruption!.moved - allowed),
-                        message: "\(disruption!.moved) units changed territory, the budget allows \(allowed) (over by \(disruption!.moved - allowed))"))
+                switch budget {
+                case .units, .fractionOfUnits:
+                    let allowed = budget.maxMoved(unitCount: units.count)
+                    if disruption!.moved > allowed {
+                        violations.append(Violation(
+                            kind: .disruptionBudget, amount: Double(disruption!.moved - allowed),
+                            message: "\(disruption!.moved) units changed territory, the budget allows \(allowed) (over by \(disruption!.moved - allowed))"))
+                    }
+                case .fractionOfMeasure(let m, _):
+                    let limit = budget.allowance(in: units).limit
+                    let movedAmount = disruption!.movedShare[m] * units.measures[m].total
+                    if movedAmount > limit * (1 + 1e-9) + 1e-9 {
+                        let name = units.measures[m].name
+                        violations.append(Violation(
+                            kind: .disruptionBudget, measure: name, amount: movedAmount - limit,
+                            message: "the units that changed territory carry \(formatFixed(movedAmount, decimals: 3)) \(name), the budget allows \(formatFixed(limit, decimals: 3)) (over by \(formatFixed(movedAmount - limit, decimals: 3)))"))
+                    }
                 }
             }
         }

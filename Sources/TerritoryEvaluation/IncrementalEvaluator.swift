@@ -63,8 +63,12 @@ public struct IncrementalEvaluator: Sendable {
     // Disruption budget: each unit's territory in today's plan (in this evaluator's territory
     // indices, -1 for none), the budget, and how many units are away from it now.
     @usableFromInline var home: [Int32] = []
-    public private(set) var maxMoved = Int.max
-    public private(set) var moved = 0
+    /// What each unit weighs against the budget (empty: 1 each), the allowance, and the weight
+    /// that is away from home now.
+    @usableFromInline var movedWeight: [Double] = []
+    public private(set) var maxMoved = Double.infinity
+    public private(set) var moved = 0.0
+    @usableFromInline var budgetScale = 1.0
     public private(set) var disruptionWeight = 0.0
 
     public init(problem: DesignProblem, assignment: [Int32], centerMode: CenterMode, penaltyWeight: Double = 1) {
@@ -114,7 +118,7 @@ public struct IncrementalEvaluator: Sendable {
         }
         moved = 0
         if !home.isEmpty {
-            for i in 0..<n where home[i] != -1 && home[i] != assignment[i] { moved += 1 }
+            for i in 0..<n where home[i] != -1 && home[i] != assignment[i] { moved += unitMovedWeight(i) }
         }
         recomputePenalty()
         let d = problem.distances
@@ -209,19 +213,30 @@ public struct IncrementalEvaluator: Sendable {
         recomputePenalty()
     }
 
-    /// Tracks a disruption budget: at most `maxMoved` units may be away from `home` (each unit's
-    /// territory today in this evaluator's indices; -1 for a unit without one, which never counts;
-    /// -2 for a unit whose territory no longer exists, which always counts). The excess
-    /// (moved − budget) / max(budget, 1) is penalised with `weight` like a band. O(n).
-    public mutating func setDisruptionBudget(home: [Int32], maxMoved: Int, weight: Double) {
+    /// Tracks a disruption budget: the units away from `home` (each unit's territory today in
+    /// this evaluator's indices; -1 for a unit without one, which never counts; -2 for a unit
+    /// whose territory no longer exists, which always counts) may weigh at most `maxMoved` in
+    /// all — each unit weighs `weights[i]` (nil: 1, a unit count). The relative excess
+    /// (moved − budget) / max(budget, scale) is penalised with `weight` like a band. O(n).
+    public mutating func setDisruptionBudget(home: [Int32], maxMoved: Double, weights: [Double]? = nil, weight: Double) {
         precondition(home.count == assignment.count)
+        precondition(weights == nil || weights!.count == assignment.count)
         self.home = home
         self.maxMoved = maxMoved
+        self.movedWeight = weights ?? []
+        if let weights {
+            let positive = weights.filter { $0 > 0 }
+            budgetScale = positive.isEmpty ? 1 : positive.reduce(0, +) / Double(positive.count)
+        } else {
+            budgetScale = 1
+        }
         self.disruptionWeight = weight
         moved = 0
-        for i in 0..<assignment.count where home[i] != -1 && home[i] != assignment[i] { moved += 1 }
+        for i in 0..<assignment.count where home[i] != -1 && home[i] != assignment[i] { moved += unitMovedWeight(i) }
         recomputePenalty()
     }
+
+    @inlinable func unitMovedWeight(_ i: Int) -> Double { movedWeight.isEmpty ? 1 : movedWeight[i] }
 
     /// Changes the disruption penalty weight.
     public mutating func setDisruptionWeight(_ weight: Double) {
@@ -230,9 +245,9 @@ public struct IncrementalEvaluator: Sendable {
     }
 
     /// Relative excess over the disruption budget (0 within it).
-    @inlinable public func disruptionExcess(moved m: Int) -> Double {
-        guard !home.isEmpty, m > maxMoved else { return 0 }
-        return Double(m - maxMoved) / Double(max(maxMoved, 1))
+    @inlinable public func disruptionExcess(moved m: Double) -> Double {
+        guard !home.isEmpty, m > maxMoved * (1 + 1e-12) + 1e-12 else { return 0 }
+        return (m - maxMoved) / max(maxMoved, budgetScale)
     }
 
     private mutating func recomputePenalty() {
@@ -243,10 +258,11 @@ public struct IncrementalEvaluator: Sendable {
         penalty += disruptionWeight * disruptionExcess(moved: moved)
     }
 
-    /// Change in the number of moved units if `u` goes from `a` to `b`.
-    @inlinable func movedChange(_ u: Int, from a: Int, to b: Int) -> Int {
+    /// Change in the moved weight (units, or the budget measure) if `u` goes from `a` to `b`.
+    @inlinable func movedChange(_ u: Int, from a: Int, to b: Int) -> Double {
         guard !home.isEmpty, home[u] != -1 else { return 0 }
-        return (Int32(b) != home[u] ? 1 : 0) - (Int32(a) != home[u] ? 1 : 0)
+        let change = (Int32(b) != home[u] ? 1 : 0) - (Int32(a) != home[u] ? 1 : 0)
+        return change == 0 ? 0 : Double(change) * unitMovedWeight(u)
     }
 
     /// Relative excess of `value` outside requirement `r`'s bounds for territory `t`.

@@ -27,9 +27,9 @@ public enum HeuristicSolver {
         let labels = territoryLabels(problem)
         let home = problem.baseline.map { homeTerritories($0, labels: labels) }
         if home != nil, let budget = problem.disruptionBudget, let needed = movesNeeded(problem) {
-            let allowed = budget.maxMoved(unitCount: problem.unitCount)
-            if needed.atLeast > allowed {
-                proofs.append("disruption budget: at most \(allowed) units may move, the bands need at least \(needed.atLeast) (over by \(needed.atLeast - allowed)): " + needed.reasons.joined(separator: "; "))
+            let allowed = budget.allowance(in: problem.units).limit
+            if needed.atLeast > allowed * (1 + 1e-9) + 1e-9 {
+                proofs.append("disruption budget: at most \(budget.describe(in: problem.units)) may move, the bands need at least \(needed.describe) (over by \(fmtAmount(needed.atLeast - allowed))): " + needed.reasons.joined(separator: "; "))
             }
         }
         let context = SearchContext(problem: problem, options: options, labels: labels, home: home, deadline: deadline, start: start)
@@ -144,8 +144,10 @@ struct SearchContext: Sendable {
     /// Each unit's territory in today's plan (solver indices; -1 none, -2 a territory that no
     /// longer exists), when the problem has a baseline.
     let home: [Int32]?
-    /// The disruption budget in units, when the problem has one.
-    let maxMoved: Int?
+    /// The disruption budget in units (or in the budget measure), when the problem has one.
+    let maxMoved: Double?
+    /// What each unit weighs against the budget (nil: 1 each).
+    let movedWeights: [Double]?
 
     init(problem: DesignProblem, options: HeuristicOptions, labels: [String], home: [Int32]?,
          deadline: ContinuousClock.Instant?, start: ContinuousClock.Instant) {
@@ -155,9 +157,15 @@ struct SearchContext: Sendable {
         self.deadline = deadline
         self.start = start
         self.home = home
-        self.maxMoved = home == nil ? nil : problem.disruptionBudget?.maxMoved(unitCount: problem.unitCount)
-        // A budget of zero moves: every unit stays where it is today.
-        let freeze = maxMoved == 0 ? home : nil
+        let allowance = home == nil ? nil : problem.disruptionBudget?.allowance(in: problem.units)
+        self.maxMoved = allowance?.limit
+        self.movedWeights = allowance?.weights
+        // A budget of zero moves: every unit stays where it is today (on a measure: every unit
+        // that carries some of it).
+        var freeze: [Int32]?
+        if maxMoved == 0, let home {
+            freeze = movedWeights.map { w in home.indices.map { w[$0] > 0 ? home[$0] : -1 } } ?? home
+        }
         self.rules = SearchRules(problem: problem, labels: labels, frozen: freeze)
         if problem.requiresContiguity, let adjacency = problem.adjacency {
             neighbours = NeighbourLists(adjacency: adjacency)
@@ -273,7 +281,7 @@ struct SearchContext: Sendable {
         let deadline = self.deadline
         search.shouldStop = { deadline.map { ContinuousClock.now >= $0 } ?? false }
 
-        if maxMoved == 0, let home, home.allSatisfy({ $0 >= 0 }) {
+        if maxMoved == 0, movedWeights == nil, let home, home.allSatisfy({ $0 >= 0 }) {
             // A zero budget with every unit in a kept territory: today's plan is the only
             // candidate; only free centers move (to their exact medoids).
             finishCenters(&search)
@@ -573,7 +581,7 @@ struct SearchContext: Sendable {
         var state = IncrementalEvaluator(problem: problem, assignment: assignment, centerMode: centers.map { .fixed($0) } ?? .medoid)
         for r in 0..<state.requirementCount { state.setWeight(other?.weights[r] ?? baseWeight, requirement: r) }
         if let home, let maxMoved {
-            state.setDisruptionBudget(home: home, maxMoved: maxMoved, weight: other?.disruptionWeight ?? baseWeight)
+            state.setDisruptionBudget(home: home, maxMoved: maxMoved, weights: movedWeights, weight: other?.disruptionWeight ?? baseWeight)
         }
         return state
     }

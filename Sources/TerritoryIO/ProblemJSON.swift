@@ -133,15 +133,28 @@ public func readProblemJSON(_ path: String) throws(InputError) -> DesignProblem 
         problem.baseline = planFromLabels(territories)
     }
     if let budget = json["maxMoved"] {
-        problem.disruptionBudget = try parseDisruptionBudget(budget.string ?? budget.number.map { JSONValue.format($0) } ?? "", option: "maxMoved")
+        problem.disruptionBudget = try parseDisruptionBudget(budget.string ?? budget.number.map { JSONValue.format($0) } ?? "", option: "maxMoved", units: problem.units)
             .mapError { $0.inFile(path) }.get()
     }
     return problem
 }
 
-/// Parses `N` (units) or `P%` (percent of units) as a disruption budget.
-public func parseDisruptionBudget(_ text: String, option: String = "--max-moved") -> Result<DisruptionBudget, InputError> {
+/// Parses `N` (units), `P%` (percent of units) or `MEASURE=P%` (percent of a measure's total,
+/// with `units` to resolve the name) as a disruption budget.
+public func parseDisruptionBudget(_ text: String, option: String = "--max-moved", units: UnitTable? = nil) -> Result<DisruptionBudget, InputError> {
     let trimmed = text.trimmingSpaces
+    if let eq = trimmed.firstIndex(of: "=") {
+        let name = String(trimmed[..<eq]).trimmingSpaces
+        let value = String(trimmed[trimmed.index(after: eq)...]).trimmingSpaces
+        guard let units else { return .failure(InputError(column: option, "a budget on a measure needs units")) }
+        guard let m = units.measureIndex(named: name) else {
+            return .failure(InputError(column: option, "unknown measure \"\(name)\" (measures: \(units.measures.map(\.name).prefix(20).joined(separator: ", ")))"))
+        }
+        guard value.hasSuffix("%"), let p = Double(value.dropLast().trimmingSpaces), p.isFinite, p >= 0, p <= 100 else {
+            return .failure(InputError(column: option, "\"\(text)\": a budget on a measure is MEASURE=P% with P between 0 and 100"))
+        }
+        return .success(.fractionOfMeasure(measure: m, fraction: p / 100))
+    }
     if trimmed.hasSuffix("%") {
         guard let p = Double(trimmed.dropLast().trimmingSpaces), p.isFinite, p >= 0, p <= 100 else {
             return .failure(InputError(column: option, "\"\(text)\" is not a percentage between 0 % and 100 %"))
@@ -149,7 +162,7 @@ public func parseDisruptionBudget(_ text: String, option: String = "--max-moved"
         return .success(.fractionOfUnits(p / 100))
     }
     guard let n = Int(trimmed), n >= 0 else {
-        return .failure(InputError(column: option, "\"\(text)\" is neither a unit count N ≥ 0 nor a percentage P%"))
+        return .failure(InputError(column: option, "\"\(text)\" is neither a unit count N ≥ 0, a percentage P% nor MEASURE=P%"))
     }
     return .success(.units(n))
 }

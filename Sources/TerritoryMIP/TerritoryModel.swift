@@ -253,19 +253,24 @@ public struct TerritoryModel: Sendable {
 
     private mutating func addDisruptionBudget() {
         guard let budget = problem.disruptionBudget, let baseline = problem.baseline else { return }
-        let allowed = budget.maxMoved(unitCount: n)
+        let (weights, allowed) = budget.allowance(in: problem.units)
         var index: [String: Int] = [:]
         for (t, spec) in problem.territories.enumerated() { index[spec.label] = t }
         var stay: [(Int, Double)] = []
-        var mustMove = 0
+        var stayWeight = 0.0, mustMoveWeight = 0.0
         for i in 0..<n {
             let b = Int(baseline.assignment[i])
             guard b >= 0 else { continue }
-            if let t = index[baseline.labels[b]] { stay.append((Int(assign[i * k + t]), 1)) } else { mustMove += 1 }
+            let w = weights?[i] ?? 1
+            if let t = index[baseline.labels[b]] {
+                if w > 0 { stay.append((Int(assign[i * k + t]), w)); stayWeight += w }
+            } else {
+                mustMoveWeight += w
+            }
         }
-        // Units that keep their territory: at least (units with a baseline) − budget.
-        let keep = Double(stay.count + mustMove - allowed)
-        program.addConstraint("disruption", stay, lower: min(keep, Double(stay.count)))
+        // Weight that keeps its territory: at least (weight with a baseline) − budget.
+        let keep = stayWeight + mustMoveWeight - allowed
+        program.addConstraint("disruption", stay, lower: min(keep, stayWeight))
     }
 
     // MARK: Plans ↔ vectors

@@ -353,19 +353,21 @@ public func readScenario(_ path: String) throws(InputError) -> Scenario {
     if let budget = entry("maxMoved") {
         guard problem.baseline != nil else { throw budget.error("a disruption budget needs today's plan (\"baseline\" or a territory column)") }
         let text = budget.value.string ?? budget.value.number.map { JSONValue.format($0) } ?? ""
-        problem.disruptionBudget = try parseDisruptionBudget(text, option: "maxMoved").mapError { budget.error($0.message) }.get()
-        let allowed = problem.disruptionBudget!.maxMoved(unitCount: n)
+        problem.disruptionBudget = try parseDisruptionBudget(text, option: "maxMoved", units: problem.units).mapError { budget.error($0.message) }.get()
+        let (weights, allowed) = problem.disruptionBudget!.allowance(in: problem.units)
+        let described = problem.disruptionBudget!.describe(in: problem.units)
         if let todaysPlan {
             let byHand = manualMoves.filter { move in
                 move.unit >= todaysPlan.assignment.count || todaysPlan.assignment[move.unit] < 0
                     || todaysPlan.labels[Int(todaysPlan.assignment[move.unit])] != move.to
-            }.count
-            if byHand > allowed {
-                throw budget.error("the budget allows \(allowed) moved units but the scenario moves \(byHand) by hand")
+            }
+            let weightByHand = byHand.reduce(0.0) { $0 + (weights?[$1.unit] ?? 1) }
+            if weightByHand > allowed * (1 + 1e-9) + 1e-9 {
+                throw budget.error("the budget allows \(described) to move but the scenario moves \(byHand.count) units by hand" + (weights == nil ? "" : " (\(fmtAmount(weightByHand)))"))
             }
         }
-        if let needed = movesNeeded(problem), needed.atLeast > allowed {
-            throw budget.error("the budget allows \(allowed) moved units, the bands need at least \(needed.atLeast): \(needed.reasons.joined(separator: "; "))")
+        if let needed = movesNeeded(problem), needed.atLeast > allowed * (1 + 1e-9) + 1e-9 {
+            throw budget.error("the budget allows \(described) to move, the bands need at least \(needed.describe): \(needed.reasons.joined(separator: "; "))")
         }
     }
 

@@ -56,7 +56,7 @@ public func tradeoffCurve(
             setting = values[index]
         case .maxMoved(let budgets):
             p.disruptionBudget = budgets[index]
-            setting = Double(budgets[index].maxMoved(unitCount: p.unitCount))
+            setting = budgets[index].allowance(in: p.units).limit
         }
         let outcome = designTerritories(p, method: method, heuristic: options)
         var point = TradeoffPoint(setting: setting, status: outcome.status, feasible: false, onFrontier: false, seconds: outcome.seconds)

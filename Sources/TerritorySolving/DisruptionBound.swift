@@ -1,15 +1,21 @@
 import TerritoryCore
 
-/// A lower bound on how many units must change territory, against the problem's baseline, for
-/// the balance bands to be met — with the reasons behind it.
+/// A lower bound on how much must change territory, against the problem's baseline, for the
+/// balance bands to be met — in units, or in the budget's measure for a budget on a measure —
+/// with the reasons behind it.
 public struct MovesNeeded: Sendable {
-    /// Units whose territory no longer exists: they move in every plan.
-    public var forced: Int
-    /// The bound: `forced` plus the units the bands force out of, or into, kept territories.
-    public var atLeast: Int
+    /// What units of removed territories weigh: they move in every plan.
+    public var forced: Double
+    /// The bound: `forced` plus what the bands force out of, or into, kept territories.
+    public var atLeast: Double
     /// The binding reasons, one sentence each (largest first).
     public var reasons: [String]
+    /// "37 units" or "1234.5 revenue".
+    public var describe: String
 }
+
+/// Integers plain, others with up to 3 decimals.
+public func fmtAmount(_ x: Double) -> String { fmtNumber(x) }
 
 /// Bounds the moves any plan needs from today's plan (`problem.baseline`, matched to the
 /// territories by label; unknown labels are territories that no longer exist).
@@ -23,6 +29,12 @@ public struct MovesNeeded: Sendable {
 public func movesNeeded(_ problem: DesignProblem) -> MovesNeeded? {
     guard let baseline = problem.baseline else { return nil }
     let k = problem.k, n = problem.unitCount
+    // What a moved unit weighs: 1, or its value of the budget's measure.
+    var budgetMeasure: Int?
+    if case .fractionOfMeasure(let m, _)? = problem.disruptionBudget { budgetMeasure = m }
+    let weight: [Double] = budgetMeasure.map { problem.units.measures[$0].values } ?? Array(repeating: 1, count: n)
+    let unitName = budgetMeasure.map { problem.units.measures[$0].name } ?? "units"
+    func amount(_ x: Double) -> String { fmtNumber(x) + " " + unitName }
     var labelIndex: [String: Int] = [:]
     for (t, spec) in problem.territories.enumerated() { labelIndex[spec.label] = t }
     // home[i]: territory today (-1 none, -2 removed).
@@ -30,10 +42,13 @@ public func movesNeeded(_ problem: DesignProblem) -> MovesNeeded? {
         guard i < baseline.assignment.count, baseline.assignment[i] >= 0 else { return -1 }
         return labelIndex[baseline.labels[Int(baseline.assignment[i])]] ?? -2
     }
-    let forced = home.filter { $0 == -2 }.count
-    var best = MovesNeeded(forced: forced, atLeast: forced, reasons: forced > 0
-        ? ["\(forced) units belong to territories that no longer exist"] : [])
+    let forcedUnits = home.filter { $0 == -2 }.count
+    let forced = (0..<n).filter { home[$0] == -2 }.reduce(0.0) { $0 + weight[$1] }
+    let forcedReason = forcedUnits > 0 ? ["\(forcedUnits) units belong to territories that no longer exist" + (budgetMeasure == nil ? "" : " (\(amount(forced)))")] : []
+    var best = MovesNeeded(forced: forced, atLeast: forced, reasons: forcedReason, describe: amount(forced))
     for requirement in problem.balance {
+        // With a budget on another measure, the bands say nothing about it.
+        if let budgetMeasure, budgetMeasure != requirement.measure { continue }
         let measure = problem.units.measures[requirement.measure]
         let values = measure.values
         let total = measure.total
@@ -43,17 +58,21 @@ public func movesNeeded(_ problem: DesignProblem) -> MovesNeeded? {
         for i in 0..<n {
             if home[i] >= 0 { kept[home[i]] += values[i]; members[home[i]].append(values[i]) } else { freeSupply += values[i] }
         }
-        var leave = 0, deficit = 0.0
+        // Units: the fewest units covering an amount; a budget on this measure: the amount itself.
+        func cost(_ need: Double, _ pool: [Double]) -> Double {
+            budgetMeasure == nil ? Double(largestCountCovering(need, pool)) : need
+        }
+        var leave = 0.0, deficit = 0.0
         var worst: (String, Double)?
         for t in 0..<k {
             let upper = requirement.upperBound(t, total: total, k: k)
             let lower = requirement.lowerBound(t, total: total, k: k)
             if kept[t] > upper * (1 + 1e-12) {
                 let need = kept[t] - upper
-                let count = largestCountCovering(need, members[t])
-                leave += count
+                let c = cost(need, members[t])
+                leave += c
                 if worst == nil || need > worst!.1 {
-                    worst = ("\(problem.territories[t].label) holds \(fmtNumber(kept[t])) \(measure.name) today, its upper bound is \(fmtNumber(upper)): at least \(count) units must leave", need)
+                    worst = ("\(problem.territories[t].label) holds \(fmtNumber(kept[t])) \(measure.name) today, its upper bound is \(fmtNumber(upper)): at least \(amount(c)) must leave", need)
                 }
             } else if kept[t] < lower {
                 deficit += lower - kept[t]
@@ -63,20 +82,20 @@ public func movesNeeded(_ problem: DesignProblem) -> MovesNeeded? {
             }
         }
         let extraNeed = deficit - freeSupply
-        var gain = 0
+        var gain = 0.0
         if extraNeed > 1e-12 * max(1, total) {
-            gain = largestCountCovering(extraNeed, (0..<n).filter { home[$0] >= 0 }.map { values[$0] })
+            gain = cost(extraNeed, (0..<n).filter { home[$0] >= 0 }.map { values[$0] })
         }
         let bound = forced + max(leave, gain)
-        if bound > best.atLeast {
-            var reasons = best.reasons.prefix(forced > 0 ? 1 : 0).map { $0 }
+        if bound > best.atLeast * (1 + 1e-12) {
+            var reasons = forcedReason
             if leave >= gain {
-                reasons.append("\(measure.name): \(leave) units must leave territories above their bands")
+                reasons.append("\(measure.name): \(amount(leave)) must leave territories above their bands")
             } else {
-                reasons.append("\(measure.name): territories below their bands lack \(fmtNumber(deficit)) in all, units of removed territories and new units supply \(fmtNumber(freeSupply)), so at least \(gain) more units must move")
+                reasons.append("\(measure.name): territories below their bands lack \(fmtNumber(deficit)) in all, units of removed territories and new units supply \(fmtNumber(freeSupply)), so at least \(amount(gain)) more must move")
             }
             if let worst { reasons.append("e.g. " + worst.0) }
-            best = MovesNeeded(forced: forced, atLeast: bound, reasons: reasons)
+            best = MovesNeeded(forced: forced, atLeast: bound, reasons: reasons, describe: amount(bound))
         }
     }
     return best

@@ -88,16 +88,47 @@ struct Scratch {
         p.disruptionBudget = .fractionOfUnits(0.15)
         try p.validate()
         let needed = try #require(movesNeeded(p))
-        #expect(needed.forced == today.assignment.filter { $0 == 2 }.count)
+        #expect(needed.forced == Double(today.assignment.filter { $0 == 2 }.count))
         #expect(needed.atLeast <= 60)
         let outcome = HeuristicSolver.solve(p, options: options(stall: 50))
         let plan = try #require(outcome.plan)
         let evaluation = Evaluator.evaluate(plan, in: p, baseline: today)
         #expect(evaluation.feasible, "\(evaluation.violations.map(\.message))")
         #expect(evaluation.disruption!.moved <= 60)
-        #expect(evaluation.disruption!.moved >= needed.atLeast)
+        #expect(Double(evaluation.disruption!.moved) >= needed.atLeast)
         // Every unit of the removed territory moved; no unit is in a territory called like it.
         #expect(!plan.labels.contains(today.labels[2]))
+    }
+
+    @Test func budgetOnAMeasureCapsWhatMoves() throws {
+        // Today 6 territories; remove one, add one; what moves may carry at most 25 % of potential.
+        var p = problem(n: 300, k: 6, seed: 9, tolerance: 0.05)
+        let today = try todaysPlan(p)
+        var reps = today.labels.map { Rep(id: $0) }
+        reps.remove(at: 0)
+        reps.append(Rep(id: "N1"))
+        p.baseline = today
+        try p.applyReps(reps)
+        p.disruptionBudget = try parseDisruptionBudget("potential=25%", units: p.units).get()
+        #expect(p.disruptionBudget == .fractionOfMeasure(measure: 1, fraction: 0.25))
+        try p.validate()
+        let needed = try #require(movesNeeded(p))
+        let potential = p.units.measures[1].values
+        let forced = (0..<p.unitCount).filter { today.assignment[$0] == 0 }.reduce(0.0) { $0 + potential[$1] }
+        #expect(abs(needed.forced - forced) < 1e-9)
+        let outcome = HeuristicSolver.solve(p, options: options(stall: 40))
+        let plan = try #require(outcome.plan)
+        let evaluation = Evaluator.evaluate(plan, in: p, baseline: today)
+        #expect(evaluation.feasible, "\(evaluation.violations.map(\.message))")
+        #expect(evaluation.disruption!.movedShare[1] <= 0.25 + 1e-9)
+        // The evaluator flags a plan over such a budget, sized in the measure.
+        var tight = p
+        tight.disruptionBudget = .fractionOfMeasure(measure: 1, fraction: 0.01)
+        let over = Evaluator.evaluate(plan, in: tight, baseline: today).violations.first { $0.kind == .disruptionBudget }
+        #expect(over?.measure == "potential")
+        #expect(abs(over!.amount - (evaluation.disruption!.movedShare[1] - 0.01) * p.units.measures[1].total) < 1e-6)
+        #expect(throws: InputError.self) { try parseDisruptionBudget("revenue=10%", units: p.units).get() }
+        #expect(throws: InputError.self) { try parseDisruptionBudget("potential=10", units: p.units).get() }
     }
 
     @Test func movesNeededCountsTerritoriesOutsideTheirBands() throws {
