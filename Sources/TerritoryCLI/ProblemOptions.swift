@@ -42,6 +42,9 @@ struct ProblemOptions: ParsableArguments {
     @Option(name: .customLong("max-moved"), help: ArgumentHelp("Disruption budget against the baseline: N units, P% of the units, or MEASURE=P% of a measure.", valueName: "N|P%|M=P%"))
     var maxMoved: String?
 
+    @Option(name: .customLong("move-price"), help: ArgumentHelp("Charge this much travel per unit that leaves its baseline territory (a soft disruption objective; heuristic).", valueName: "travel"))
+    var movePrice: Double?
+
     @Option(name: .customLong("id-column"), help: ArgumentHelp("Units CSV column holding unit ids.", valueName: "name"))
     var idColumn = "id"
 
@@ -126,6 +129,7 @@ struct ProblemOptions: ParsableArguments {
             try problem.applyReps(readRepsCSV(reps, units: problem.units), file: reps)
         }
         if let maxMoved { problem.disruptionBudget = try parseDisruptionBudget(maxMoved, units: problem.units).get() }
+        if let movePrice { problem.disruptionPrice = movePrice }
         return problem
     }
 

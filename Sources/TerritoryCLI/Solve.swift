@@ -156,7 +156,7 @@ struct Solve: ParsableCommand {
         case .heuristic: useMIP = false
         case .auto:
             let fixed = design.territories.allSatisfy { $0.center != nil }
-            useMIP = writeModel != nil || (fixed ? design.unitCount * design.k <= 20_000 : design.unitCount <= 60)
+            useMIP = writeModel != nil || ((design.disruptionPrice ?? 0) == 0 && (fixed ? design.unitCount * design.k <= 20_000 : design.unitCount <= 60))
         }
         let outcome: SolveOutcome
         if useMIP {

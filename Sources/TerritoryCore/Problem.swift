@@ -133,6 +133,10 @@ public struct DesignProblem: Sendable {
     /// Today's plan, for disruption and locks (from the units' `territory` column or a file).
     public var baseline: Plan?
     public var disruptionBudget: DisruptionBudget?
+    /// A soft alternative (or addition) to the budget: every unit that changes territory against
+    /// the baseline costs this much, in travel units, so that the solver trades disruption
+    /// against travel (and balance, which is a constraint). nil or 0 for none.
+    public var disruptionPrice: Double?
     /// Unit outlines (from GeoJSON polygons), for maps; nil for point units.
     public var shapes: UnitShapes?
 
@@ -300,6 +304,10 @@ public struct DesignProblem: Sendable {
             }
         case nil:
             break
+        }
+        if let price = disruptionPrice {
+            guard price.isFinite && price >= 0 else { throw InputError(column: "--move-price", "the price per moved unit must be a number ≥ 0") }
+            guard baseline != nil else { throw InputError(column: "--move-price", "a price per moved unit needs a baseline plan (--baseline or a territory column)") }
         }
         if disruptionBudget != nil && baseline == nil {
             throw InputError(column: "--max-moved", "a disruption budget needs a baseline plan (--baseline or a territory column)")

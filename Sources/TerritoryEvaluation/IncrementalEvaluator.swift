@@ -70,6 +70,9 @@ public struct IncrementalEvaluator: Sendable {
     public private(set) var moved = 0.0
     @usableFromInline var budgetScale = 1.0
     public private(set) var disruptionWeight = 0.0
+    /// Travel charged per moved unit (a soft disruption objective, in the penalty but never in
+    /// the excess).
+    public private(set) var disruptionPrice = 0.0
 
     public init(problem: DesignProblem, assignment: [Int32], centerMode: CenterMode, penaltyWeight: Double = 1) {
         precondition(assignment.count == problem.unitCount)
@@ -238,6 +241,21 @@ public struct IncrementalEvaluator: Sendable {
 
     @inlinable func unitMovedWeight(_ i: Int) -> Double { movedWeight.isEmpty ? 1 : movedWeight[i] }
 
+    /// Charges `price` travel units per unit away from home (call after
+    /// ``setDisruptionBudget(home:maxMoved:weights:weight:)``). O(k·r).
+    public mutating func setDisruptionPrice(_ price: Double) {
+        disruptionPrice = price
+        recomputePenalty()
+    }
+
+    /// Units away from home (what the price is charged on).
+    public var movedUnits: Int {
+        guard !home.isEmpty else { return 0 }
+        var count = 0
+        for i in 0..<assignment.count where home[i] != -1 && home[i] != assignment[i] { count += 1 }
+        return count
+    }
+
     /// Changes the disruption penalty weight.
     public mutating func setDisruptionWeight(_ weight: Double) {
         disruptionWeight = weight
@@ -256,6 +274,13 @@ public struct IncrementalEvaluator: Sendable {
             for t in 0..<k { penalty += weights[r] * excess(r, t, sums[r * k + t]) }
         }
         penalty += disruptionWeight * disruptionExcess(moved: moved)
+        if disruptionPrice > 0 { penalty += disruptionPrice * Double(movedUnits) }
+    }
+
+    /// Change in the number of units away from home if `u` goes from `a` to `b`.
+    @inlinable func movedUnitChange(_ u: Int, from a: Int, to b: Int) -> Int {
+        guard !home.isEmpty, home[u] != -1 else { return 0 }
+        return (Int32(b) != home[u] ? 1 : 0) - (Int32(a) != home[u] ? 1 : 0)
     }
 
     /// Change in the moved weight (units, or the budget measure) if `u` goes from `a` to `b`.
@@ -303,6 +328,11 @@ public struct IncrementalEvaluator: Sendable {
             var m = moved + movedChange(u, from: a, to: b)
             if let v { m += movedChange(v, from: b, to: a) }
             change += disruptionWeight * (disruptionExcess(moved: m) - disruptionExcess(moved: moved))
+            if disruptionPrice > 0 {
+                var units = movedUnitChange(u, from: a, to: b)
+                if let v { units += movedUnitChange(v, from: b, to: a) }
+                change += disruptionPrice * Double(units)
+            }
         }
         return change
     }
@@ -387,6 +417,7 @@ public struct IncrementalEvaluator: Sendable {
     }
 
     private mutating func applyBalance(_ u: Int, from a: Int, to b: Int) {
+        if disruptionPrice > 0 { penalty += disruptionPrice * Double(movedUnitChange(u, from: a, to: b)) }
         let change = movedChange(u, from: a, to: b)
         if change != 0 {
             penalty += disruptionWeight * (disruptionExcess(moved: moved + change) - disruptionExcess(moved: moved))

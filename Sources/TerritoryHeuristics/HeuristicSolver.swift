@@ -114,12 +114,14 @@ struct ChainResult: Sendable {
     var restart: Int
     /// Seconds from the start of the solve to this restart's first feasible plan.
     var firstFeasibleSeconds: Double?
+    /// Travel plus the disruption price of the moved units (= travel without a price).
+    var cost: Double
 
-    /// Feasible beats infeasible; then less excess; then less travel; then the earlier restart.
+    /// Feasible beats infeasible; then less excess; then less cost; then the earlier restart.
     func isBetter(than other: ChainResult) -> Bool {
         if (excess == 0) != (other.excess == 0) { return excess == 0 }
         if excess != other.excess { return excess < other.excess }
-        if travel != other.travel { return travel < other.travel }
+        if cost != other.cost { return cost < other.cost }
         return restart < other.restart
     }
 }
@@ -148,6 +150,8 @@ struct SearchContext: Sendable {
     let maxMoved: Double?
     /// What each unit weighs against the budget (nil: 1 each).
     let movedWeights: [Double]?
+    /// Travel charged per moved unit (0: none).
+    let movePrice: Double
 
     init(problem: DesignProblem, options: HeuristicOptions, labels: [String], home: [Int32]?,
          deadline: ContinuousClock.Instant?, start: ContinuousClock.Instant) {
@@ -160,6 +164,7 @@ struct SearchContext: Sendable {
         let allowance = home == nil ? nil : problem.disruptionBudget?.allowance(in: problem.units)
         self.maxMoved = allowance?.limit
         self.movedWeights = allowance?.weights
+        self.movePrice = home == nil ? 0 : (problem.disruptionPrice ?? 0)
         // A budget of zero moves: every unit stays where it is today (on a measure: every unit
         // that carries some of it).
         var freeze: [Int32]?
@@ -185,7 +190,7 @@ struct SearchContext: Sendable {
         stallLimit = options.stallLimit ?? max(5000, 20 * problem.k)
         freeTerritories = (0..<problem.k).filter { problem.territories[$0].center == nil }
         pureMedian = problem.balance.isEmpty && !problem.requiresContiguity && fixedCenters.allSatisfy { $0 == nil }
-            && !rules.hasRestrictions && problem.disruptionBudget == nil && options.useCenterMoves
+            && !rules.hasRestrictions && problem.disruptionBudget == nil && (problem.disruptionPrice ?? 0) == 0 && options.useCenterMoves
         polishWithMedoids = options.useCenterMoves && fixedCenters.allSatisfy { $0 == nil }
             && n / max(problem.k, 1) <= 400 && n <= 50_000
     }
@@ -252,7 +257,7 @@ struct SearchContext: Sendable {
         let final = PMedianSwap(distances: problem.distances, weights: problem.units.weights, medoids: bestMedoids)
         return ChainResult(
             assignment: final.assignment, centers: bestMedoids.map { .unit($0) }, travel: final.cost, excess: 0,
-            counters: counters, timedOut: timeUp, restart: restart, firstFeasibleSeconds: firstFeasible)
+            counters: counters, timedOut: timeUp, restart: restart, firstFeasibleSeconds: firstFeasible, cost: final.cost)
     }
 
     // MARK: Territory design: penalised local search + location steps + ILS
@@ -397,7 +402,7 @@ struct SearchContext: Sendable {
         if !timeUp { optimise(&search, counters: &counters, rng: &rng) }
         finishCenters(&search)
         let polished = snapshot(search, counters: counters, restart: restart)
-        if polished.isBetter(than: best) || polished.travel == best.travel { best = polished }
+        if polished.isBetter(than: best) || polished.cost == best.cost { best = polished }
         best.counters = counters + search.counters
         best.timedOut = timeUp
         best.firstFeasibleSeconds = firstFeasible ?? (best.excess == 0 ? secondsSince(start) : nil)
@@ -580,8 +585,9 @@ struct SearchContext: Sendable {
     func makeState(_ assignment: [Int32], centers: [Center]?, like other: IncrementalEvaluator?, baseWeight: Double = 1) -> IncrementalEvaluator {
         var state = IncrementalEvaluator(problem: problem, assignment: assignment, centerMode: centers.map { .fixed($0) } ?? .medoid)
         for r in 0..<state.requirementCount { state.setWeight(other?.weights[r] ?? baseWeight, requirement: r) }
-        if let home, let maxMoved {
-            state.setDisruptionBudget(home: home, maxMoved: maxMoved, weights: movedWeights, weight: other?.disruptionWeight ?? baseWeight)
+        if let home, maxMoved != nil || movePrice > 0 {
+            state.setDisruptionBudget(home: home, maxMoved: maxMoved ?? .infinity, weights: movedWeights, weight: other?.disruptionWeight ?? baseWeight)
+            if movePrice > 0 { state.setDisruptionPrice(movePrice) }
         }
         return state
     }
@@ -676,7 +682,8 @@ struct SearchContext: Sendable {
         let excess = search.state.totalExcess
         return ChainResult(
             assignment: search.state.assignment, centers: search.state.centers!, travel: search.state.travel,
-            excess: excess <= 1e-12 ? 0 : excess, counters: counters, timedOut: false, restart: restart)
+            excess: excess <= 1e-12 ? 0 : excess, counters: counters, timedOut: false, restart: restart,
+            cost: search.state.travel + search.state.disruptionPrice * Double(search.state.movedUnits))
     }
 
     /// Exact medoids of every free territory (fixed centers stay). Parallel over territories.

@@ -79,6 +79,9 @@ public struct TerritoryModel: Sendable {
             throw InputError("the exact model needs every territory's center fixed or every one free (\(fixedCount) of \(k) are fixed)")
         }
         form = fixedCount == k ? .fixedCenters : .freeCenters
+        if (problem.disruptionPrice ?? 0) > 0 {
+            throw InputError(column: "--move-price", "a price per moved unit is not in the exact model; use the heuristic (--method heuristic) or a budget (--max-moved)")
+        }
         if form == .freeCenters {
             if problem.units.locked?.contains(true) == true {
                 throw InputError("locks need named territories with fixed centers in the exact model")

@@ -15,6 +15,7 @@ public enum SolveMethod: String, Sendable, CaseIterable {
 /// Whether `auto` takes the exact path: free centers up to 60 units, fixed centers up to
 /// 20,000 unit × territory pairs (GLPK proves optimality there within seconds to minutes).
 public func prefersMIP(_ problem: DesignProblem) -> Bool {
+    if (problem.disruptionPrice ?? 0) > 0 { return false }  // not in the exact model
     let fixed = problem.territories.allSatisfy { $0.center != nil }
     return fixed ? problem.unitCount * problem.k <= 20_000 : problem.unitCount <= 60
 }

@@ -39,7 +39,7 @@ public struct Scenario: Sendable {
 let scenarioKeys: [String] = [
     "name", "extends", "units", "adjacency", "metric", "instance", "format", "newUnits", "baseline", "reps",
     "removeReps", "addReps", "k", "balance", "capacity", "contiguous", "lockUnits", "lockTerritories", "moves",
-    "maxMoved", "method", "timeLimit", "seed", "out", "quota", "quotaMeasure", "quotaHistory", "quotaBlend",
+    "maxMoved", "method", "timeLimit", "seed", "out", "quota", "quotaMeasure", "quotaHistory", "quotaBlend", "movePrice",
 ]
 
 /// A scenario key's value with where it came from (the file it was written in, for paths and
@@ -369,6 +369,13 @@ public func readScenario(_ path: String) throws(InputError) -> Scenario {
         if let needed = movesNeeded(problem), needed.atLeast > allowed * (1 + 1e-9) + 1e-9 {
             throw budget.error("the budget allows \(described) to move, the bands need at least \(needed.describe): \(needed.reasons.joined(separator: "; "))")
         }
+    }
+
+    if let price = entry("movePrice") {
+        guard problem.baseline != nil else { throw price.error("a price per moved unit needs today's plan (\"baseline\" or a territory column)") }
+        let value = try price.number()
+        guard value >= 0 else { throw price.error("the price per moved unit is a number ≥ 0 (travel units)") }
+        problem.disruptionPrice = value
     }
 
     // Run settings.

@@ -131,6 +131,28 @@ struct Scratch {
         #expect(throws: InputError.self) { try parseDisruptionBudget("potential=10", units: p.units).get() }
     }
 
+    @Test func movePriceTradesDisruptionAgainstTravel() throws {
+        var p = problem(n: 250, k: 5, seed: 21, tolerance: 0.05)
+        let today = try #require(HeuristicSolver.solve(p, options: options(seed: 99, stall: 1)).plan)
+        p.baseline = today
+        func run(_ price: Double) throws -> (travel: Double, moved: Int) {
+            var q = p
+            q.disruptionPrice = price
+            try q.validate()
+            let outcome = HeuristicSolver.solve(q, options: options(seed: 3))
+            let plan = try #require(outcome.plan)
+            let evaluation = Evaluator.evaluate(plan, in: q, baseline: today)
+            #expect(evaluation.feasible)
+            #expect(abs(outcome.reportedTravel! - evaluation.travel) <= 1e-9 * evaluation.travel)
+            return (evaluation.travel, evaluation.disruption!.moved)
+        }
+        let free = try run(0), cheap = try run(1), dear = try run(1e9)
+        #expect(dear.moved == 0)  // today's plan is feasible: nothing is worth moving
+        #expect(free.moved > 0)
+        #expect(cheap.moved <= free.moved)
+        #expect(cheap.travel + Double(cheap.moved) <= free.travel + Double(free.moved) + 1e-9 * free.travel)
+    }
+
     @Test func movesNeededCountsTerritoriesOutsideTheirBands() throws {
         // Two territories today: 10 units of 1 each; k stays 2 but the band is ±0 around 10/10
         // while today's plan is 7/13: at least 3 units must leave the big territory.

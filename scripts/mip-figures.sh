@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The exact path's figures for the README and the issue notes (release build):
+#  1. fixed centers: 1,000 random units, 20 reps with random homes, two measures at ±5 %, 60 s;
+#  2. the six smallest US county instances, contiguity and population ±0.5 %, 120 s each;
+#  3. with --osman100: the ten n = 100 Osman–Christofides instances at 300 s each (50 minutes).
+# Usage: scripts/mip-figures.sh [--osman100]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release > /dev/null
+bin=.build/release/territory
+out=bench-out/mip-figures
+mkdir -p "$out"
+"$bin" generate --units 1000 --seed 1 --out "$out/units-1000.csv" > /dev/null
+awk 'BEGIN { srand(20); print "id,x,y"; for (r = 1; r <= 20; r++) printf "R%02d,%.3f,%.3f\n", r, rand() * 1000, rand() * 1000 }' > "$out/reps-20.csv"
+echo "== fixed centers: 1,000 units, k = 20 (rep homes), workload and potential ±5 %, 60 s"
+/usr/bin/time -f "%e s wall, %U s CPU" "$bin" solve --units "$out/units-1000.csv" --reps "$out/reps-20.csv" \
+    --balance workload=5% --balance potential=5% --method mip --time-limit 60 --out "$out/fixed-1000.csv" --json \
+    | tee "$out/fixed-1000.json" | grep -o '"status":"[^"]*"\|"travel":[0-9.]*\|"bound":[0-9.]*\|"gap":[0-9.e-]*' | tr '\n' ' '
+echo
+echo "== six smallest county instances, contiguity, TOTPOP ±0.5 %, MIP 120 s each"
+"$bin" bench --suite county-tight:ME-k2,NM-k3,ID-k2,WV-k3,LA-k6,AL-k7 --methods mip --time-scale 6 \
+    --out "$out/county" --jsonl "$out/county.jsonl" --markdown "$out/county.md" > /dev/null || true
+cat "$out/county.md"
+if [ "${1:-}" = "--osman100" ]; then
+    echo "== Osman–Christofides n = 100, MIP 300 s each"
+    "$bin" bench --suite osman:cpmp11,cpmp12,cpmp13,cpmp14,cpmp15,cpmp16,cpmp17,cpmp18,cpmp19,cpmp20 --methods mip \
+        --time-scale 150 --out "$out/osman100" --jsonl "$out/osman100.jsonl" --markdown "$out/osman100.md" > /dev/null || true
+    cat "$out/osman100.md"
+fi
