@@ -190,12 +190,24 @@ func svgMap(_ plan: Plan, problem: DesignProblem, evaluation: Evaluation, colour
             let key = Int(y / cell) * (gridCells + 1) + Int(x / cell)
             counts[key, default: [:]][Int(plan.assignment[i]), default: 0] += 1
         }
+        // Runs of neighbouring cells of one territory along a row become one rectangle.
+        var run: (row: Int, start: Int, end: Int, territory: Int)?
+        func flush() {
+            guard let r = run else { return }
+            svg += "<rect x=\"\(fmt(Double(r.start) * cell))\" y=\"\(fmt(Double(r.row) * cell))\" width=\"\(fmt(Double(r.end - r.start + 1) * cell))\" height=\"\(fmt(cell))\" fill=\"\(colours[r.territory])\"/>\n"
+        }
         for key in counts.keys.sorted() {
             let byTerritory = counts[key]!
             let t = byTerritory.keys.sorted().max { byTerritory[$0]! < byTerritory[$1]! }!
-            let x = Double(key % (gridCells + 1)) * cell, y = Double(key / (gridCells + 1)) * cell
-            svg += "<rect x=\"\(fmt(x))\" y=\"\(fmt(y))\" width=\"\(fmt(cell))\" height=\"\(fmt(cell))\" fill=\"\(colours[t])\"/>\n"
+            let row = key / (gridCells + 1), column = key % (gridCells + 1)
+            if let r = run, r.row == row, r.end == column - 1, r.territory == t {
+                run!.end = column
+            } else {
+                flush()
+                run = (row, column, column, t)
+            }
         }
+        flush()
     }
     // Centers (fixed ones: rep homes, as squares) and labels.
     for (t, metrics) in evaluation.territories.enumerated() {
@@ -215,7 +227,7 @@ func svgMap(_ plan: Plan, problem: DesignProblem, evaluation: Evaluation, colour
     svg += "</svg>"
     guard caption else { return svg }
     return svg + "<p style=\"font-size:.8em\">White circles: territory centers (medoids); white squares: centers given by the problem or the plan (rep homes, a centers file). "
-        + (n > reportPointLimit ? "\(n) units drawn as a \(gridCells)×\(gridCells) grid, each cell coloured by the territory holding most of its units. " : "")
+        + (n > reportPointLimit ? "\(n) units drawn as a \(gridCells)×\(gridCells) grid, each cell coloured by the territory holding most of its units (runs of one territory merged). " : "")
         + (problem.shapes == nil ? "Outlines are convex hulls." : "Units drawn with their own outlines.") + "</p>"
 }
 

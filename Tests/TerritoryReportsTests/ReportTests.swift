@@ -65,7 +65,7 @@ func tagsBalance(_ html: String) -> Bool {
         let evaluation = Evaluator.evaluate(plan, in: problem)
         let html = htmlReport(plan, problem: problem, evaluation: evaluation, summary: ReportSummary(title: "big"))
         #expect(tagsBalance(html))
-        #expect(html.utf8.count < 8_000_000)
+        #expect(html.utf8.count < 3_000_000)
         #expect(html.components(separatedBy: "<rect").count - 1 <= gridCells * gridCells + 200)
     }
 
