@@ -204,4 +204,38 @@ func put(_ text: String, _ path: String) { try! text.write(toFile: path, atomica
         #expect(bad.stderr.hasPrefix("territory: bad.json, line 3, column \"removeReps\": unknown rep \"R99\""), "\(bad.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/bad-plan.csv"))
     }
+
+    @Test func assignPlacesNewAccountsByRuleThenNearest() throws {
+        let dir = scratch()
+        put(units, dir + "/units.csv")
+        put(plan, dir + "/plan.csv")
+        put("id,x,y,work,state\nn1,1,1,1,NY\nn2,11,1,1,CA\n", dir + "/new.csv")
+        put("# route\nstate == CA -> W\n", dir + "/rules.txt")
+        let result = try territory(["assign", "--units", "units.csv", "--plan", "plan.csv", "--new", "new.csv", "--rules", "rules.txt",
+                                    "--balance", "work=50%", "--out", "out.csv"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        let written = try String(contentsOfFile: dir + "/out.csv", encoding: .utf8)
+        #expect(written.contains("n1,W\n") && written.contains("n2,W\n"))  // n1 nearest W, n2 by the rule
+        #expect(result.stdout.contains("rule, line 2"))
+        put("state == CA -> NORTH\n", dir + "/bad.txt")
+        let bad = try territory(["assign", "--units", "units.csv", "--plan", "plan.csv", "--new", "new.csv", "--rules", "bad.txt", "--out", "x.csv"], in: dir)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.hasPrefix("territory: bad.txt, line 1: unknown territory \"NORTH\""), "\(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/x.csv"))
+    }
+
+    @Test func reportAndGeoJSONAreWritten() throws {
+        let dir = scratch()
+        put("id,lon,lat,work\na,-93.0,42.0,1\nb,-93.1,42.0,1\nc,-93.2,42.1,2\nd,-92.0,42.0,2\ne,-92.1,42.1,1\nf,-92.2,42.0,1\n", dir + "/units.csv")
+        put(plan, dir + "/plan.csv")
+        let result = try territory(["report", "--units", "units.csv", "--plan", "plan.csv", "--balance", "work=10%",
+                                    "--out", "r.html", "--geojson-out", "p.geojson"], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        let html = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("<svg") && !html.contains("<script"))
+        let back = try territory(["evaluate", "--units", "units.csv", "--plan", "p.geojson", "--json"], in: dir)
+        #expect(back.status == 0, "\(back.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(back.stdout.utf8)) as! [String: Any]
+        #expect(json["k"] as? Int == 2)
+    }
 }
