@@ -34,6 +34,13 @@ public struct LinearProgram: Sendable {
     public var nonzeroCount: Int { constraints.reduce(0) { $0 + $1.variables.count } }
     public var hasIntegers: Bool { variables.contains { $0.kind != .continuous } }
 
+    /// The LP relaxation: the same program with every variable continuous (bounds kept).
+    public func relaxed() -> LinearProgram {
+        var copy = self
+        for j in copy.variables.indices { copy.variables[j].kind = .continuous }
+        return copy
+    }
+
     /// Adds a variable and returns its index. Binary variables get bounds [0, 1].
     @discardableResult
     public mutating func addVariable(

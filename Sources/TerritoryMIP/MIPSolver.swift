@@ -45,6 +45,32 @@ public enum MIPSolver {
                 incumbent = (plan, model.program.objective(of: vector), vector)
             }
         }
+        // Relax and repair (fixed centers): the LP relaxation of these models has few fractional
+        // units, so rounding each unit to its largest share and letting the local search repair
+        // the bands from there usually lands far closer to the LP bound than a fresh heuristic.
+        if options.warmStart, model.form == .fixedCenters, !problem.requiresContiguity, options.softBandWeight == nil {
+            var lp = MILPOptions()
+            if let limit = options.timeLimit { lp.timeLimit = max(limit * 0.25 - (ContinuousClock.now - start), .milliseconds(100)) }
+            if case .success(let relaxation) = Result(catching: { () throws(MILPError) -> MILPResult in try GLPKSolver.solve(model.program.relaxed(), options: lp) }),
+               relaxation.status == .optimal, let x = relaxation.values, var rounded = model.roundedPlan(fromRelaxation: x) {
+                rounded.centers = problem.territories.map(\.center)
+                var repair = problem
+                repair.baseline = rounded
+                repair.disruptionBudget = .fractionOfUnits(1)  // every restart starts from the rounding
+                var heuristic = HeuristicOptions()
+                heuristic.seed = options.seed
+                heuristic.timeLimit = options.timeLimit.map { $0 * 0.15 }
+                heuristic.stallLimit = 2000
+                let repaired = HeuristicSolver.solve(repair, options: heuristic)
+                counters = counters + repaired.counters
+                if let plan = repaired.plan, repaired.status.hasFeasiblePlan, let vector = model.vector(for: plan) {
+                    let travel = model.program.objective(of: vector)
+                    if incumbent == nil || travel < incumbent!.travel - 1e-9 * max(1, abs(travel)) {
+                        incumbent = (plan, travel, vector)
+                    }
+                }
+            }
+        }
         var milp = MILPOptions()
         milp.relativeGap = options.relativeGap
         milp.cuts = options.cuts

@@ -353,6 +353,21 @@ public struct TerritoryModel: Sendable {
         return x
     }
 
+    /// Fixed centers: each unit in the territory with its largest share in a fractional (LP)
+    /// solution — the start of the relax-and-repair heuristic. nil for free centers.
+    func roundedPlan(fromRelaxation x: [Double]) -> Plan? {
+        guard form == .fixedCenters else { return nil }
+        var assignment = [Int32](repeating: -1, count: n)
+        for i in 0..<n {
+            var best = -1.0
+            for t in 0..<k {
+                let column = assign[i * k + t]
+                if column >= 0 && x[Int(column)] > best { best = x[Int(column)]; assignment[i] = Int32(t) }
+            }
+        }
+        return Plan(assignment: assignment, labels: problem.territories.map(\.label), centers: problem.territories.map(\.center))
+    }
+
     /// The plan a solution vector describes.
     public func plan(from x: [Double]) -> Plan {
         var assignment = [Int32](repeating: -1, count: n)
