@@ -6,7 +6,9 @@
 #     minutes; OSMAN100=cpmp14,cpmp15 picks some);
 #  4. with --county-seats: the MIP on the county-seats instances the heuristic left open
 #     (population and land area ±5 %, contiguity), 120 s each.
-# Usage: scripts/mip-figures.sh [--osman100] [--county-seats]
+#  5. with --glpsol: plain glpsol (glpk-utils) on the models our code exports for the ten n = 50
+#     Osman–Christofides instances, 60 s each, for comparison with the MIP rows.
+# Usage: scripts/mip-figures.sh [--osman100] [--county-seats] [--glpsol]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release > /dev/null
@@ -36,3 +38,17 @@ if [[ " $* " == *" --osman100 "* ]]; then
         --time-scale 150 --out "$out/osman100" --jsonl "$out/osman100.jsonl" --markdown "$out/osman100.md" > /dev/null || true
     cat "$out/osman100.md"
 fi
+if [[ " $* " == *" --glpsol "* ]] && command -v glpsol > /dev/null; then
+    echo "== plain glpsol on the exported models (Osman–Christofides n = 50), 60 s each"
+    for i in 01 02 03 04 05 06 07 08 09 10; do
+        "$bin" solve --instance datasets/cpmp-osman/cpmp$i.txt --format cpmp-osman --method mip --time-limit 1 \
+            --write-model "$out/cpmp$i.lp" --out "$out/cpmp$i-plan.csv" --quiet > /dev/null || true
+        start=$(date +%s.%N)
+        glpsol --lp "$out/cpmp$i.lp" --tmlim 60 > "$out/cpmp$i-glpsol.log" 2>&1 || true
+        end=$(date +%s.%N)
+        verdict=$(grep -o "INTEGER OPTIMAL SOLUTION FOUND\|TIME LIMIT EXCEEDED\|PROBLEM HAS NO INTEGER FEASIBLE SOLUTION" "$out/cpmp$i-glpsol.log" | head -1)
+        best=$(grep -E "^\+ *[0-9]+: mip = " "$out/cpmp$i-glpsol.log" | tail -1 | sed 's/  */ /g')
+        printf "cpmp%s  %.1f s  %s  %s\n" "$i" "$(echo "$end - $start" | bc)" "${verdict:-?}" "$best"
+    done
+fi
+
