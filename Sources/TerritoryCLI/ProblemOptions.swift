@@ -147,8 +147,7 @@ struct ProblemOptions: ParsableArguments {
     }
 
     func parseFraction(_ value: String, option: String, spec: String) throws -> Double {
-        let number = value.hasSuffix("%") ? Double(value.dropLast().trimmed).map { $0 / 100 } : Double(value)
-        guard let number, number.isFinite, number >= 0 else {
+        guard let number = parseTolerance(value) else {
             throw InputError(column: option, "\"\(spec)\": the tolerance must be a number ≥ 0 such as 0.05 or 5%")
         }
         return number

@@ -129,7 +129,7 @@ struct Solve: ParsableCommand {
 
     func run() throws {
         let start = ContinuousClock.now
-        var design = try problem.load()
+        let design = try problem.load()
         guard design.k > 0 else { throw InputError(column: "--k", "give the number of territories with --k (the input does not set it)") }
         var options = HeuristicOptions()
         options.seed = seed
@@ -155,8 +155,7 @@ struct Solve: ParsableCommand {
         case .mip: useMIP = true
         case .heuristic: useMIP = false
         case .auto:
-            let fixed = design.territories.allSatisfy { $0.center != nil }
-            useMIP = writeModel != nil || ((design.disruptionPrice ?? 0) == 0 && (fixed ? design.unitCount * design.k <= 20_000 : design.unitCount <= 60))
+            useMIP = writeModel != nil || prefersMIP(design)
         }
         let outcome: SolveOutcome
         if useMIP {
