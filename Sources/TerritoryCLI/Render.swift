@@ -112,7 +112,7 @@ func renderSolve(_ outcome: SolveOutcome, evaluation: Evaluation, problem: Desig
             + ", \(outcome.counters.nodes) nodes, \(outcome.fixedByReducedCost) columns fixed by reduced cost" + (outcome.rawStatus.map { " (GLPK: \($0))" } ?? ""))
     }
     let c = outcome.counters
-    lines.append("Work    \(c.movesApplied) moves and \(c.swapsApplied) swaps applied (\(c.movesEvaluated + c.swapsEvaluated) evaluated), \(c.locationSteps) location steps, \(c.perturbations) perturbations, \(c.restarts) restarts")
+    lines.append("Work    \(c.movesApplied) moves and \(c.swapsApplied) swaps applied (\(c.movesEvaluated + c.swapsEvaluated) evaluated), \(c.locationSteps) location steps, \(c.perturbations) perturbations, \(c.restarts) restarts" + (c.balanceChains > 0 ? ", \(c.balanceChains) balance chains" : ""))
     for line in outcome.explanation where !outcome.status.hasFeasiblePlan { lines.append("  - " + line) }
     return lines.joined(separator: "\n")
 }

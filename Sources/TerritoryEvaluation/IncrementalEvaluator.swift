@@ -204,6 +204,9 @@ public struct IncrementalEvaluator: Sendable {
     /// Relative excess territory `t` would have over requirement `r` with `A_t = value`.
     @inlinable public func excessIf(requirement r: Int, territory t: Int, value: Double) -> Double { excess(r, t, value) }
 
+    /// Number of territories.
+    public var territoryCount: Int { k }
+
     /// Number of balance requirements tracked.
     public var requirementCount: Int { values.count }
 
@@ -268,7 +271,10 @@ public struct IncrementalEvaluator: Sendable {
         return (m - maxMoved) / max(maxMoved, budgetScale)
     }
 
+    private var updatesSinceRecompute = 0
+
     private mutating func recomputePenalty() {
+        updatesSinceRecompute = 0
         penalty = 0
         for r in 0..<values.count {
             for t in 0..<k { penalty += weights[r] * excess(r, t, sums[r * k + t]) }
@@ -432,6 +438,10 @@ public struct IncrementalEvaluator: Sendable {
             sums[jb] += x
             penalty += weights[r] * (excess(r, a, sums[ja]) + excess(r, b, sums[jb]))
         }
+        // The running sum drifts by rounding (badly so once weights are large); an exact
+        // recomputation every k + 256 updates keeps it honest at O(r) amortised cost.
+        updatesSinceRecompute += 1
+        if updatesSinceRecompute >= k + 256 { recomputePenalty() }
     }
 
     /// The medoid and cost of territory `t` after removing `out` and adding `inn`, from the

@@ -31,6 +31,9 @@ public struct HeuristicOptions: Sendable {
     /// Any local search at all; false returns the constructed plan (seeding + balanced
     /// assignment, exact medoids): a baseline for benchmarks.
     public var localSearch = true
+    /// Steps of the feasibility-first merge-split chain run on a contiguous start that misses a
+    /// band (nil picks by size; 0 turns it off). See `BalanceChain`.
+    public var balanceChainSteps: Int?
     /// Candidate territories per unit: its nearest centers.
     public var candidateCount = 8
     /// Neighbour units per unit for swaps and work-list updates (without adjacency).
@@ -51,6 +54,7 @@ public struct HeuristicOptions: Sendable {
         guard acceptance.isFinite && acceptance >= 0 && acceptance < 1 else {
             throw InputError(column: "--acceptance", "the acceptance threshold must lie in 0…1")
         }
+        if let b = balanceChainSteps, b < 0 { throw InputError(column: "balanceChainSteps", "must be ≥ 0") }
         guard candidateCount >= 1 else { throw InputError(column: "candidateCount", "must be at least 1") }
         guard neighbourCount >= 1 else { throw InputError(column: "neighbourCount", "must be at least 1") }
         return self

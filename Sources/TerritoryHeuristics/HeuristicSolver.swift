@@ -302,6 +302,7 @@ struct SearchContext: Sendable {
             return result
         }
         optimise(&search, counters: &counters, rng: &rng)
+        rebalance(&search, counters: &counters, rng: &rng)
         var firstFeasible: Double?
         func noteFeasible(_ excess: Double) {
             if firstFeasible == nil && excess <= 1e-12 { firstFeasible = secondsSince(start) }
@@ -379,6 +380,7 @@ struct SearchContext: Sendable {
                 search.candidates = CenterCandidates(problem: problem, centers: centers, count: options.candidateCount)
                 counters.restarts += 1
                 optimise(&search, counters: &counters, rng: &rng)
+                rebalance(&search, counters: &counters, rng: &rng)
                 search.clearDirty()
                 current = (search.objective, search.state.totalExcess)
                 let candidate = snapshot(search, counters: counters, restart: restart)
@@ -445,6 +447,46 @@ struct SearchContext: Sendable {
         }
         ensureNoEmptyTerritory(&assignment)
         return (assignment, centers)
+    }
+
+    /// When the penalised search ends with contiguous territories that still miss a band, runs
+    /// the feasibility-first merge-split chain from its plan and searches again from the
+    /// chain's plan if that one has less excess.
+    func rebalance(_ search: inout LocalSearch, counters: inout SolveCounters, rng: inout SplitMix64) {
+        guard problem.requiresContiguity, let adjacency = problem.adjacency, !problem.balance.isEmpty,
+              search.state.totalExcess > 0, !timeUp else { return }
+        let before = search.state.assignment
+        var counts = [Int](repeating: 0, count: problem.k)
+        for t in before { counts[Int(t)] += 1 }
+        guard counts.allSatisfy({ $0 > 0 }) else { return }
+        let chain = BalanceChain(problem: problem, adjacency: adjacency, rules: rules)
+        let excessBefore = chain.totalExcess(of: before)
+        let after = balanceFirst(before, adjacency: adjacency, rng: &rng)
+        guard chain.totalExcess(of: after) < excessBefore - 1e-12 else { return }
+        let centers = problem.territories.indices.map { fixedCenters[$0] } .allSatisfy { $0 != nil }
+            ? fixedCenters.map { $0! } : medoidCenters(assignment: after, current: search.state.centerList)
+        let carried = search.counters
+        search.state = makeState(after, centers: centers, like: search.state)
+        search.counters = carried
+        search.candidates = CenterCandidates(problem: problem, centers: centers, count: options.candidateCount)
+        counters.balanceChains += 1
+        optimise(&search, counters: &counters, rng: &rng)
+    }
+
+    /// Runs the feasibility-first merge-split chain (`BalanceChain`) on a contiguous plan that
+    /// misses a band: a step cap that keeps the run deterministic, and at most a quarter of the
+    /// time left. Returns the plan with the least excess seen.
+    func balanceFirst(_ assignment: [Int32], adjacency: Adjacency, rng: inout SplitMix64) -> [Int32] {
+        let chain = BalanceChain(problem: problem, adjacency: adjacency, rules: rules)
+        let now = ContinuousClock.now
+        // A burst, not a marathon: the penalised local search that follows often finishes the
+        // job, and a stalled restart constructs (and runs the chain) again.
+        let chainDeadline = deadline.map { now + ($0 - now) / 4 }
+        let steps = options.balanceChainSteps ?? max(1_000, min(20_000, 40_000_000 / max(problem.unitCount, 1) / max(problem.unitCount / problem.k, 1)))
+        let result = chain.run(from: assignment, steps: steps, rng: &rng, shouldStop: {
+            chainDeadline.map { ContinuousClock.now >= $0 } ?? false
+        })
+        return result.assignment
     }
 
     /// Re-centers territories whose membership changed (exact medoids), re-descending around
@@ -524,16 +566,25 @@ struct SearchContext: Sendable {
     /// violated territories with their neighbours (merge-split) while that lowers the excess.
     func repairBalance(_ search: inout LocalSearch, rng: inout SplitMix64) {
         var rounds = 0
+        // Weights stop growing at 10⁷ × travel per territory: beyond that the penalty's rounding
+        // noise swamps travel (and weights raised on every refresh would otherwise overflow).
+        let cap = 1e7 * max(search.state.travel / Double(problem.k), 1e-9)
         while search.state.totalExcess > 0 && rounds < 12 && !timeUp {
             rounds += 1
+            var raised = false
             for r in 0..<search.state.requirementCount {
                 var violated = false
                 for t in 0..<problem.k where search.state.excess(requirement: r, territory: t) > 0 { violated = true; break }
-                if violated { search.state.setWeight(search.state.weights[r] * 4, requirement: r) }
+                if violated && search.state.weights[r] < cap {
+                    search.state.setWeight(min(search.state.weights[r] * 4, cap), requirement: r)
+                    raised = true
+                }
             }
-            if search.state.disruptionExcess(moved: search.state.moved) > 0 {
-                search.state.setDisruptionWeight(search.state.disruptionWeight * 4)
+            if search.state.disruptionExcess(moved: search.state.moved) > 0 && search.state.disruptionWeight < cap {
+                search.state.setDisruptionWeight(min(search.state.disruptionWeight * 4, cap))
+                raised = true
             }
+            guard raised else { break }
             search.enqueueAll()
             search.descend()
         }

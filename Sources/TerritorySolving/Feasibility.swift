@@ -6,7 +6,8 @@ import TerritoryCore
 ///
 /// Checks: a unit larger than every territory's upper bound; measure totals that cannot fit
 /// k territories' lower or upper bounds; a locked unit or a segment no territory may take;
-/// and, with contiguity, connected components that cannot host whole territories.
+/// with contiguity, connected components that cannot host whole territories and units that fit
+/// no connected territory within the bands (`ConnectedDistrictSearch`, capped).
 /// - Complexity: O(n + m + k·r) plus O(c·k) for c components.
 public func infeasibilityProofs(_ problem: DesignProblem) -> [String] {
     var reasons: [String] = []
@@ -51,6 +52,13 @@ public func infeasibilityProofs(_ problem: DesignProblem) -> [String] {
     }
     if problem.requiresContiguity, let adjacency = problem.adjacency {
         reasons += contiguityProofs(problem, adjacency: adjacency)
+        // Exhaustive district search: some unit may fit no contiguous territory within the
+        // bands. Capped at about 3·10⁷ elementary steps (a fraction of a second), so it only decides
+        // small instances (county graphs) and costs little elsewhere.
+        if reasons.isEmpty, n <= 20_000, var search = ConnectedDistrictSearch(problem),
+           let proof = search.proveInfeasible(ids: units.ids, nodeLimit: max(1, 30_000_000 / (n + adjacency.edgeCount))) {
+            reasons.append(proof)
+        }
     }
     return reasons
 }

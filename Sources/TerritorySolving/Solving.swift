@@ -30,6 +30,8 @@ public struct SolveCounters: Sendable, Hashable {
     public var locationSteps = 0
     public var perturbations = 0
     public var restarts = 0
+    /// Runs of the feasibility-first merge-split chain whose plan replaced the search's.
+    public var balanceChains = 0
     public var nodes = 0
     /// Debug mode: incremental objectives checked against a full re-evaluation, and mismatches.
     public var deltaChecks = 0
@@ -46,6 +48,7 @@ public struct SolveCounters: Sendable, Hashable {
         s.centerSwapsEvaluated = l.centerSwapsEvaluated + r.centerSwapsEvaluated
         s.centerSwapsApplied = l.centerSwapsApplied + r.centerSwapsApplied
         s.locationSteps = l.locationSteps + r.locationSteps
+        s.balanceChains = l.balanceChains + r.balanceChains
         s.perturbations = l.perturbations + r.perturbations
         s.restarts = l.restarts + r.restarts
         s.nodes = l.nodes + r.nodes
@@ -59,7 +62,7 @@ public struct SolveCounters: Sendable, Hashable {
         [("movesEvaluated", movesEvaluated), ("movesApplied", movesApplied), ("swapsEvaluated", swapsEvaluated),
          ("swapsApplied", swapsApplied), ("centerSwapsEvaluated", centerSwapsEvaluated),
          ("centerSwapsApplied", centerSwapsApplied), ("locationSteps", locationSteps),
-         ("perturbations", perturbations), ("restarts", restarts), ("nodes", nodes),
+         ("perturbations", perturbations), ("restarts", restarts), ("balanceChains", balanceChains), ("nodes", nodes),
          ("deltaChecks", deltaChecks), ("deltaMismatches", deltaMismatches)]
     }
 }
