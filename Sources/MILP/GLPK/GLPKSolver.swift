@@ -125,9 +125,11 @@ public enum GLPKSolver {
             iocp.bt_tech = GLP_BT_BLB
         }
         if options.bestProjection { iocp.bt_tech = GLP_BT_BPH }
-        if let limit = options.timeLimit {
-            // Backstop only: the callback enforces the real deadline between nodes.
-            iocp.tm_lim = milliseconds(limit * 1.5 + .seconds(1))
+        if let deadline {
+            // The callback enforces the deadline between nodes; GLPK's own limit (what is left,
+            // plus half a second so the callback usually acts first) also bounds the node LPs
+            // inside one node, where no callback runs.
+            iocp.tm_lim = milliseconds(max(deadline - ContinuousClock.now, .zero) + .milliseconds(500))
         }
         iocp.cb_func = { tree, info in
             guard let tree, let info else { return }
