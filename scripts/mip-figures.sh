@@ -7,7 +7,8 @@
 #  4. with --county-seats: the MIP on the county-seats instances the heuristic left open
 #     (population and land area ±5 %, contiguity), 120 s each.
 #  5. with --glpsol: plain glpsol (glpk-utils) on the models our code exports for the ten n = 50
-#     Osman–Christofides instances, 60 s each, for comparison with the MIP rows.
+#     Osman–Christofides instances, 60 s each, for comparison with the MIP rows
+#     (GLPSOL="11 12 …" picks other instances, e.g. the n = 100 ones).
 # Usage: scripts/mip-figures.sh [--osman100] [--county-seats] [--glpsol]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,8 +40,8 @@ if [[ " $* " == *" --osman100 "* ]]; then
     cat "$out/osman100.md"
 fi
 if [[ " $* " == *" --glpsol "* ]] && command -v glpsol > /dev/null; then
-    echo "== plain glpsol on the exported models (Osman–Christofides n = 50), 60 s each"
-    for i in 01 02 03 04 05 06 07 08 09 10; do
+    echo "== plain glpsol on the exported models (Osman–Christofides), 60 s each"
+    for i in ${GLPSOL:-01 02 03 04 05 06 07 08 09 10}; do
         "$bin" solve --instance datasets/cpmp-osman/cpmp$i.txt --format cpmp-osman --method mip --time-limit 1 \
             --write-model "$out/cpmp$i.lp" --out "$out/cpmp$i-plan.csv" --quiet > /dev/null || true
         start=$(date +%s.%N)
