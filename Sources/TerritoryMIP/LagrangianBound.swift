@@ -7,8 +7,10 @@ import TerritorySolving
 /// Relaxing "every unit in exactly one territory" with multipliers λ leaves, per candidate
 /// center j (free centers) or per territory t (fixed centers), the problem of choosing which
 /// units to serve at cost `w_i·d(i, j) − λ_i` subject to the balance bands and capacities. Each is
-/// bounded below by a continuous knapsack on one requirement at a time (the largest of those
-/// bounds is used), solved greedily by cost-to-weight ratio. With free centers the k cheapest
+/// bounded below by a knapsack on one requirement at a time (the largest of those bounds is
+/// used): the exact 0-1 knapsack by dynamic programming when the weights are integers, the room
+/// is small and there is no lower band (as for the capacitated p-median benchmarks), else the
+/// continuous knapsack, solved greedily by cost-to-weight ratio. With free centers the k cheapest
 /// centers are chosen. L(λ) = Σ λ_i + those costs is a lower bound for every λ; subgradient
 /// steps (Polyak, toward the heuristic's travel) raise it. Contiguity, locks and skills are
 /// dropped, which keeps the bound valid (a relaxation).
@@ -167,6 +169,16 @@ public enum LagrangianBound {
                 }
             }
             load = takenLoad
+            if !(lower > 0), let exact = integerKnapsack(negatives, weights: req.values, room: upper - (fixed ? 0 : req.values[c])) {
+                // Integral weights and a small room: the 0-1 knapsack itself (a stronger bound
+                // than its continuous relaxation, as in the classic capacitated p-median bounds).
+                let value = base + exact.value
+                if value > rho {
+                    rho = value
+                    bestServed = served + exact.taken.map { ($0, 1.0) }
+                }
+                continue
+            }
             if load < lower - 1e-9 {
                 // Reach the lower bound with the cheapest remaining weight.
                 var rest = reduced.filter { $0.1 >= 0 && req.values[Int($0.0)] > 0 }
@@ -187,5 +199,40 @@ public enum LagrangianBound {
             }
         }
         return (rho, bestServed)
+    }
+
+    /// min Σ r_i x_i subject to Σ w_i x_i ≤ room, x binary, over items with negative r_i, by
+    /// dynamic programming over the room; nil when a weight is not a non-negative integer or the
+    /// table would exceed 4·10⁶ cells. O(items · room).
+    static func integerKnapsack(_ items: [(Int32, Double)], weights: [Double], room: Double) -> (value: Double, taken: [Int32])? {
+        guard room.isFinite, room >= 0 else { return nil }
+        let capacity = Int(room.rounded(.down))
+        guard capacity <= 100_000, items.count * (capacity + 1) <= 4_000_000 else { return nil }
+        var free = 0.0
+        var freeTaken: [Int32] = []
+        var packed: [(unit: Int32, value: Double, weight: Int)] = []
+        for (i, r) in items {
+            let w = weights[Int(i)]
+            guard w >= 0, w == w.rounded() else { return nil }
+            if w == 0 { free += r; freeTaken.append(i) } else if Int(w) <= capacity { packed.append((i, r, Int(w))) }
+        }
+        var best = [Double](repeating: 0, count: capacity + 1)
+        var take = [Bool](repeating: false, count: packed.count * (capacity + 1))
+        for (p, item) in packed.enumerated() {
+            for c in stride(from: capacity, through: item.weight, by: -1) {
+                let candidate = best[c - item.weight] + item.value
+                if candidate < best[c] {
+                    best[c] = candidate
+                    take[p * (capacity + 1) + c] = true
+                }
+            }
+        }
+        var taken = freeTaken
+        var c = capacity
+        for p in stride(from: packed.count - 1, through: 0, by: -1) where take[p * (capacity + 1) + c] {
+            taken.append(packed[p].unit)
+            c -= packed[p].weight
+        }
+        return (free + best[capacity], taken)
     }
 }

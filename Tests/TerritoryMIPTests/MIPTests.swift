@@ -161,5 +161,37 @@ func smallProblem(n: Int = 24, k: Int = 3, tolerance: Double = 0.1, seed: UInt64
         let capacitated = LagrangianBound.compute(osman, upperBound: 713, timeLimit: .seconds(20))
         #expect(capacitated.bound <= 713)
         #expect(capacitated.bound >= 713 * 0.95)
+        // The 0-1 knapsack subproblems beat their continuous relaxation on a hard capacitated
+        // instance (961 with the continuous knapsack; the optimum is 1005).
+        let cpmp20 = try readInstance(datasets + "/cpmp-osman/cpmp20.txt", format: .cpmpOsman)
+        let strong = LagrangianBound.compute(cpmp20, upperBound: 1005, timeLimit: .seconds(60), maxIterations: 1000)
+        #expect(strong.bound <= 1005)
+        #expect(strong.bound >= 970, "\(strong.bound)")
+    }
+
+    @Test func integerKnapsackMatchesBruteForce() {
+        var rng = SplitMix64(seed: 7)
+        for _ in 0..<200 {
+            let count = 1 + rng.nextIndex(below: 10)
+            let weights = (0..<count).map { _ in Double(rng.nextIndex(below: 15)) }
+            let items = (0..<count).map { (Int32($0), -1 - 20 * rng.nextUnit()) }
+            let room = Double(rng.nextIndex(below: 40))
+            guard let exact = LagrangianBound.integerKnapsack(items, weights: weights, room: room) else {
+                Issue.record("integral weights and a small room must be solved")
+                continue
+            }
+            var best = 0.0
+            for mask in 0..<(1 << count) {
+                var w = 0.0, v = 0.0
+                for i in 0..<count where mask & (1 << i) != 0 { w += weights[i]; v += items[i].1 }
+                if w <= room && v < best { best = v }
+            }
+            #expect(abs(exact.value - best) <= 1e-9)
+            // The reported items achieve the value within the room.
+            let takenWeight = exact.taken.reduce(0.0) { $0 + weights[Int($1)] }
+            let takenValue = exact.taken.reduce(0.0) { $0 + items[Int($1)].1 }
+            #expect(takenWeight <= room && abs(takenValue - exact.value) <= 1e-9)
+        }
+        #expect(LagrangianBound.integerKnapsack([(0, -1)], weights: [1.5], room: 3) == nil)  // fractional weight
     }
 }
