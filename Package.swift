@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "MILPTests", dependencies: ["MILP"]),
         .testTarget(
             name: "TerritoryMIPTests",
-            dependencies: ["TerritoryMIP", "MILP", "TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving"]),
+            dependencies: ["TerritoryMIP", "MILP", "TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics"]),
         .testTarget(
             name: "TerritoryHeuristicsTests",
             dependencies: ["TerritoryCore", "TerritoryEvaluation", "TerritoryIO", "TerritorySolving", "TerritoryHeuristics"]),

@@ -49,6 +49,9 @@ public struct MILPOptions: Sendable {
     public var cutoff: Double?
     /// Checked between nodes: once stopped, the search ends as at a time limit.
     public var stopSignal: StopSignal?
+    /// Stop after this many branch-and-bound nodes (as at a time limit). Unlike a time limit it
+    /// does not depend on the machine, so a search capped by it is repeatable.
+    public var nodeLimit: Int?
     /// Receives the solver's log lines; nil discards them.
     public var log: (@Sendable (String) -> Void)?
 
@@ -59,6 +62,7 @@ public struct MILPOptions: Sendable {
             throw .invalidOptions("relative gap \(relativeGap) must lie in 0…1")
         }
         if let t = timeLimit, t <= .zero { throw .invalidOptions("time limit \(t) must be positive") }
+        if let limit = nodeLimit, limit < 1 { throw .invalidOptions("node limit \(limit) must be at least 1") }
     }
 }
 

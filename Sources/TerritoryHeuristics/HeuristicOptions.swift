@@ -34,6 +34,8 @@ public struct HeuristicOptions: Sendable {
     /// Steps of the feasibility-first merge-split chain run on a contiguous start that misses a
     /// band (nil picks by size; 0 turns it off). See `BalanceChain`.
     public var balanceChainSteps: Int?
+    /// Polish the final plan with ejection chains (``CyclicExchange``; not with contiguity).
+    public var cyclicExchange = true
     /// Candidate territories per unit: its nearest centers.
     public var candidateCount = 8
     /// Neighbour units per unit for swaps and work-list updates (without adjacency).

@@ -50,7 +50,18 @@ public enum HeuristicSolver {
         var counters = chains.reduce(SolveCounters()) { $0 + $1.counters }
         counters.restarts = runs
         let timedOut = deadline.map { ContinuousClock.now >= $0 } ?? false
-        let plan = Plan(assignment: winner.assignment, labels: labels, centers: winner.centers.map { $0 })
+        var plan = Plan(assignment: winner.assignment, labels: labels, centers: winner.centers.map { $0 })
+        var reportedTravel = winner.travel
+        if winner.excess == 0, proofs.isEmpty, options.localSearch, options.cyclicExchange {
+            var exchange = CyclicExchange.Options()
+            exchange.candidateCount = options.candidateCount
+            let polished = CyclicExchange.improve(plan, in: problem, options: exchange)
+            if polished.chainsApplied > 0 {
+                plan = polished.plan
+                reportedTravel += polished.travelChange
+                counters.chainsApplied += polished.chainsApplied
+            }
+        }
         var status: SolveStatus
         if !proofs.isEmpty {
             status = .infeasible
@@ -68,7 +79,7 @@ public enum HeuristicSolver {
             proofs += evaluation.violations.prefix(20).map { "best plan found: " + $0.message }
         }
         var outcome = SolveOutcome(
-            solver: name, status: status, plan: plan, reportedTravel: winner.travel, explanation: proofs,
+            solver: name, status: status, plan: plan, reportedTravel: reportedTravel, explanation: proofs,
             counters: counters, seconds: secondsSince(start))
         outcome.firstFeasibleSeconds = chains.compactMap(\.firstFeasibleSeconds).min()
         return outcome

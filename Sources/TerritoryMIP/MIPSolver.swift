@@ -31,8 +31,14 @@ public enum MIPSolver {
             }
         }
         var counters = SolveCounters()
-        // Warm start: the heuristic, within its share of the budget.
+        // The best plan known so far, as a vector checked against every row of the model.
         var incumbent: (plan: Plan, travel: Double, vector: [Double])?
+        func offer(_ plan: Plan?) {
+            guard let plan, let vector = model.vector(for: plan), model.program.maximumViolation(of: vector).amount <= 1e-6 else { return }
+            let travel = model.program.objective(of: vector)
+            if incumbent == nil || travel < incumbent!.travel - 1e-9 * max(1, abs(travel)) { incumbent = (plan, travel, vector) }
+        }
+        // Warm start: the heuristic, within its share of the budget.
         if options.warmStart {
             var heuristic = HeuristicOptions()
             heuristic.seed = options.seed
@@ -40,15 +46,14 @@ public enum MIPSolver {
             if problem.unitCount <= 200 { heuristic.stallLimit = 2000 }
             let outcome = HeuristicSolver.solve(problem, options: heuristic)
             counters = counters + outcome.counters
-            if let plan = outcome.plan, outcome.status.hasFeasiblePlan || options.softBandWeight != nil,
-               let vector = model.vector(for: plan) {
-                incumbent = (plan, model.program.objective(of: vector), vector)
-            }
+            // With soft bands any plan is feasible for the model.
+            if outcome.status.hasFeasiblePlan || options.softBandWeight != nil { offer(outcome.plan) }
         }
         // Relax and repair (fixed centers): the LP relaxation of these models has few fractional
         // units, so rounding each unit to its largest share and letting the local search repair
         // the bands from there usually lands far closer to the LP bound than a fresh heuristic.
-        if options.warmStart, model.form == .fixedCenters, !problem.requiresContiguity, options.softBandWeight == nil {
+        if options.warmStart, model.form == .fixedCenters, !problem.requiresContiguity, options.softBandWeight == nil,
+           problem.disruptionBudget == nil {
             var lp = MILPOptions()
             if let limit = options.timeLimit { lp.timeLimit = max(limit * 0.25 - (ContinuousClock.now - start), .milliseconds(100)) }
             if case .success(let relaxation) = Result(catching: { () throws(MILPError) -> MILPResult in try GLPKSolver.solve(model.program.relaxed(), options: lp) }),
@@ -63,13 +68,20 @@ public enum MIPSolver {
                 heuristic.stallLimit = 2000
                 let repaired = HeuristicSolver.solve(repair, options: heuristic)
                 counters = counters + repaired.counters
-                if let plan = repaired.plan, repaired.status.hasFeasiblePlan, let vector = model.vector(for: plan) {
-                    let travel = model.program.objective(of: vector)
-                    if incumbent == nil || travel < incumbent!.travel - 1e-9 * max(1, abs(travel)) {
-                        incumbent = (plan, travel, vector)
-                    }
-                }
+                if repaired.status.hasFeasiblePlan { offer(repaired.plan) }
             }
+        }
+        // Window search: neighbouring territories re-solved exactly, a few at a time. A better
+        // incumbent also tightens the cutoff of reduced-cost fixing below.
+        if let current = incumbent, options.windowShare > 0, options.softBandWeight == nil,
+           WindowSearch.inapplicability(problem) == nil {
+            var window = WindowSearch.Options()
+            window.seed = options.seed
+            if let limit = options.timeLimit { window.timeLimit = max(limit * options.windowShare, .milliseconds(1)) }
+            let polished = WindowSearch.improve(current.plan, in: problem, options: window)
+            counters.windowsSolved += polished.windowsSolved
+            counters.windowsImproved += polished.windowsImproved
+            if polished.windowsImproved > 0 { offer(polished.plan) }
         }
         var milp = MILPOptions()
         milp.relativeGap = options.relativeGap

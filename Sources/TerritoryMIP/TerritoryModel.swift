@@ -14,6 +14,9 @@ public struct MIPOptions: Sendable {
     public var heuristicShare = 0.2
     /// Fix columns whose root reduced cost proves them useless (needs an incumbent).
     public var reducedCostFixing = true
+    /// Share of the time limit for the MIP window search (``WindowSearch``) that polishes the
+    /// warm start before branch and bound (models without contiguity or soft bands); 0 skips it.
+    public var windowShare = 0.1
     /// Soft bands: nil keeps every band hard; a weight w adds w · (relative deviation outside
     /// the band) to the objective, in travel units per target, so an analyst can trade travel
     /// for balance.

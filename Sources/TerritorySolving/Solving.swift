@@ -33,6 +33,11 @@ public struct SolveCounters: Sendable, Hashable {
     /// Runs of the feasibility-first merge-split chain whose plan replaced the search's.
     public var balanceChains = 0
     public var nodes = 0
+    /// MIP window search: windows solved, and those that lowered travel.
+    public var windowsSolved = 0
+    public var windowsImproved = 0
+    /// Ejection chains (cyclic and path exchanges) applied to the final plan.
+    public var chainsApplied = 0
     /// Debug mode: incremental objectives checked against a full re-evaluation, and mismatches.
     public var deltaChecks = 0
     public var deltaMismatches = 0
@@ -48,6 +53,9 @@ public struct SolveCounters: Sendable, Hashable {
         s.centerSwapsEvaluated = l.centerSwapsEvaluated + r.centerSwapsEvaluated
         s.centerSwapsApplied = l.centerSwapsApplied + r.centerSwapsApplied
         s.locationSteps = l.locationSteps + r.locationSteps
+        s.windowsSolved = l.windowsSolved + r.windowsSolved
+        s.windowsImproved = l.windowsImproved + r.windowsImproved
+        s.chainsApplied = l.chainsApplied + r.chainsApplied
         s.balanceChains = l.balanceChains + r.balanceChains
         s.perturbations = l.perturbations + r.perturbations
         s.restarts = l.restarts + r.restarts
@@ -63,6 +71,7 @@ public struct SolveCounters: Sendable, Hashable {
          ("swapsApplied", swapsApplied), ("centerSwapsEvaluated", centerSwapsEvaluated),
          ("centerSwapsApplied", centerSwapsApplied), ("locationSteps", locationSteps),
          ("perturbations", perturbations), ("restarts", restarts), ("balanceChains", balanceChains), ("nodes", nodes),
+         ("windowsSolved", windowsSolved), ("windowsImproved", windowsImproved), ("chainsApplied", chainsApplied),
          ("deltaChecks", deltaChecks), ("deltaMismatches", deltaMismatches)]
     }
 }

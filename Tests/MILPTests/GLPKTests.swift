@@ -63,6 +63,32 @@ import Testing
         #expect(abs(dropped.objective! - Double(expected)) < 1e-9)
     }
 
+    /// A node limit ends the search like a time limit, after about that many nodes.
+    @Test func nodeLimitStopsTheSearch() throws {
+        // Subset sum: max Σ w x subject to Σ w x ≤ C with odd weights and an even C (no LP bound
+        // is ever met exactly, so branch and bound needs many nodes).
+        var lp = LinearProgram(sense: .maximize)
+        let weights = (0..<30).map { 2 * ((7919 * ($0 + 3)) % 1000) + 1001 }
+        let x = weights.map { lp.addVariable("x\($0)", kind: .binary, objective: Double($0)) }
+        lp.addConstraint("cap", zip(x, weights).map { ($0, Double($1)) }, upper: Double(weights.reduce(0, +) / 2 / 2 * 2))
+        var limited = MILPOptions()
+        limited.nodeLimit = 5
+        limited.timeLimit = .seconds(20)
+        let stopped = try GLPKSolver.solve(lp, options: limited)
+        #expect(stopped.nodes <= 10, "\(stopped.nodes) nodes")
+        #expect(stopped.status != .optimal && stopped.status != .infeasible)
+        var longer = MILPOptions()
+        longer.timeLimit = .seconds(2)
+        longer.nodeLimit = 200
+        let searched = try GLPKSolver.solve(lp, options: longer)
+        #expect(searched.nodes > stopped.nodes)
+        #expect(throws: MILPError.self) {
+            var bad = MILPOptions()
+            bad.nodeLimit = 0
+            _ = try GLPKSolver.solve(lp, options: bad)
+        }
+    }
+
     @Test func infeasibleAndUnbounded() throws {
         var lp = LinearProgram()
         let a = lp.addVariable("a", kind: .integer)

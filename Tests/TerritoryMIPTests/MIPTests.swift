@@ -5,6 +5,7 @@ import TerritoryCore
 import TerritoryEvaluation
 import TerritoryIO
 import TerritorySolving
+import TerritoryHeuristics
 @testable import TerritoryMIP
 
 let datasets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -167,6 +168,34 @@ func smallProblem(n: Int = 24, k: Int = 3, tolerance: Double = 0.1, seed: UInt64
         let strong = LagrangianBound.compute(cpmp20, upperBound: 1005, timeLimit: .seconds(60), maxIterations: 1000)
         #expect(strong.bound <= 1005)
         #expect(strong.bound >= 970, "\(strong.bound)")
+    }
+
+    /// Window MIPs keep every requirement and only lower travel, with fixed and free centers.
+    @Test func windowSearchPolishesWithoutBreakingRequirements() throws {
+        var fixed = smallProblem(n: 90, k: 6, tolerance: 0.04, seed: 5)
+        fixed.territories = (0..<6).map { TerritorySpec(label: "R\($0)", center: .unit($0 * 15)) }
+        fixed.territoriesAreNamed = true
+        var heuristic = HeuristicOptions()
+        heuristic.timeLimit = nil
+        heuristic.stallLimit = 0
+        heuristic.cyclicExchange = false
+        let osman = try readInstance(datasets + "/cpmp-osman/cpmp15.txt", format: .cpmpOsman)
+        for problem in [fixed, osman] {
+            let start = try #require(HeuristicSolver.solve(problem, options: heuristic).plan)
+            let before = Evaluator.evaluate(start, in: problem)
+            #expect(before.feasible)
+            var options = WindowSearch.Options()
+            options.timeLimit = .seconds(60)
+            let result = WindowSearch.improve(start, in: problem, options: options)
+            let after = Evaluator.evaluate(result.plan, in: problem)
+            #expect(after.feasible, "\(after.violations)")
+            #expect(after.travel <= before.travel + 1e-9 * before.travel)
+            #expect(abs(after.travel - result.travel) <= 1e-9 * after.travel)
+            #expect(result.windowsSolved > 0)
+        }
+        var contiguous = fixed
+        contiguous.requiresContiguity = true
+        #expect(WindowSearch.inapplicability(contiguous) != nil)
     }
 
     @Test func integerKnapsackMatchesBruteForce() {

@@ -107,6 +107,7 @@ public enum GLPKSolver {
         let state = CallbackState(deadline: deadline, warmStart: warmStart, minimize: program.sense == .minimize)
         state.bound = rootBound
         state.stopSignal = options.stopSignal
+        state.nodeLimit = options.nodeLimit
         state.integralObjective = program.objectiveOffset == program.objectiveOffset.rounded()
             && program.variables.allSatisfy { $0.objective == 0 || ($0.kind != .continuous && $0.objective == $0.objective.rounded()) }
         var iocp = glp_iocp()
@@ -221,6 +222,7 @@ final class CallbackState {
     var integralObjective = false
     var provenByIntegrality = false
     var stopSignal: StopSignal?
+    var nodeLimit: Int?
 
     init(deadline: ContinuousClock.Instant?, warmStart: [Double]?, minimize: Bool) {
         self.deadline = deadline
@@ -266,6 +268,7 @@ final class CallbackState {
             glp_ios_terminate(tree)
         }
         if stopSignal?.isStopped == true { glp_ios_terminate(tree) }
+        if let nodeLimit, nodes >= nodeLimit { glp_ios_terminate(tree) }
     }
 }
 
