@@ -132,3 +132,102 @@ func contiguousGrowth(problem: DesignProblem, seeds: [Int], adjacency: Adjacency
     }
     return assignment
 }
+
+/// Band-price assignment to fixed centers (a Lagrangian relaxation of the bands): each unit joins
+/// the candidate territory with the lowest *priced* cost, w_i·d(i, c_t) + Σ_r π_tr·a_ir, where the
+/// price π_tr of requirement r in territory t rises while t is over its band and falls while it
+/// is under (projected subgradient steps, halved whenever 20 steps bring no better assignment). The prices converge toward the LP
+/// relaxation's duals, so the assignment lands close to the LP optimum: nearly balanced, with
+/// the cost structure of the best plans, and only the units on price ties left for the local
+/// search to settle. The iteration with the least total relative excess (then travel) is kept.
+/// Locked units stay, eligible territories are respected.
+/// - Complexity: O(iterations · n · q · measures); iterations fall with n (n·iterations ≤ 3·10⁷).
+func bandPriceAssignment(
+    problem: DesignProblem, centers: [Center], candidates: CenterCandidates, rules: SearchRules
+) -> [Int32] {
+    let n = problem.unitCount, k = problem.k
+    let totals = problem.measureTotals
+    let requirements = problem.balance
+    let m = requirements.count
+    let values = requirements.map { problem.units.measures[$0.measure].values }
+    let lower = requirements.map { req in (0..<k).map { req.lowerBound($0, total: totals[req.measure], k: k) } }
+    let upper = requirements.map { req in (0..<k).map { req.upperBound($0, total: totals[req.measure], k: k) } }
+    let target = requirements.map { req in (0..<k).map { max(req.target($0, total: totals[req.measure], k: k), 1e-12) } }
+    // Candidate costs once: q per unit.
+    let q = candidates.count
+    var cost = [Double](repeating: 0, count: n * q)
+    var meanCost = 0.0
+    for i in 0..<n {
+        for (p, t) in candidates[i].enumerated() {
+            cost[i * q + p] = problem.units.weight(i) * distanceTo(problem.distances, i, centers[Int(t)])
+        }
+        meanCost += cost[i * q]
+    }
+    meanCost = max(meanCost / Double(max(n, 1)), 1e-12)
+    // A price step of θ moves a unit worth 1/θ of the mean travel per target (scale-free).
+    let unitsPerTerritory = Double(n) / Double(k)
+    // Price = α − β: α ≥ 0 prices the upper bound, β ≥ 0 the lower one (projected subgradient).
+    var alpha = [Double](repeating: 0, count: m * k), beta = [Double](repeating: 0, count: m * k)
+    var price = [Double](repeating: 0, count: m * k)
+    var assignment = [Int32](repeating: -1, count: n)
+    var best: (excess: Double, travel: Double, assignment: [Int32])?
+    let iterations = max(20, min(2000, 30_000_000 / max(n * max(q, 1), 1)))
+    // The step halves after 20 iterations without a better assignment.
+    var theta = 0.5
+    var sinceBest = 0
+    for _ in 0..<iterations {
+        var load = [Double](repeating: 0, count: m * k)
+        var travel = 0.0
+        for i in 0..<n {
+            var chosen = -1, chosenCost = Double.infinity, chosenTravel = 0.0
+            if let t = rules.lockedTerritory[i] {
+                chosen = t
+                chosenTravel = problem.units.weight(i) * distanceTo(problem.distances, i, centers[t])
+            } else {
+                for (p, t32) in candidates[i].enumerated() {
+                    let t = Int(t32)
+                    guard rules.canServe(t, i) else { continue }
+                    var priced = cost[i * q + p]
+                    for r in 0..<m { priced += price[r * k + t] * values[r][i] }
+                    if priced < chosenCost { chosenCost = priced; chosen = t; chosenTravel = cost[i * q + p] }
+                }
+                if chosen < 0 {
+                    // No eligible candidate: the nearest eligible territory at all.
+                    var nearest = Double.infinity
+                    for t in 0..<k where rules.canServe(t, i) {
+                        let d = problem.units.weight(i) * distanceTo(problem.distances, i, centers[t])
+                        if d < nearest { nearest = d; chosen = t; chosenTravel = d }
+                    }
+                    if chosen < 0 { chosen = Int(candidates[i].first!) }
+                }
+            }
+            assignment[i] = Int32(chosen)
+            travel += chosenTravel
+            for r in 0..<m { load[r * k + chosen] += values[r][i] }
+        }
+        var excess = 0.0
+        for r in 0..<m {
+            for t in 0..<k {
+                let a = load[r * k + t]
+                let over = max(0, a - upper[r][t]), under = max(0, lower[r][t] - a)
+                excess += (over + under) / target[r][t]
+                // A step of θ·(relative slack) in cost per measure unit, scaled so that a unit of
+                // average size moves by θ·slack·(mean travel).
+                let step = theta * meanCost / max(target[r][t] / unitsPerTerritory, 1e-12)
+                let j = r * k + t
+                if upper[r][t].isFinite { alpha[j] = max(0, alpha[j] + step * (a - upper[r][t]) / target[r][t]) }
+                if lower[r][t].isFinite { beta[j] = max(0, beta[j] + step * (lower[r][t] - a) / target[r][t]) }
+                price[j] = alpha[j] - beta[j]
+            }
+        }
+        if best == nil || excess < best!.excess - 1e-12 || (abs(excess - best!.excess) <= 1e-12 && travel < best!.travel) {
+            best = (excess, travel, assignment)
+            sinceBest = 0
+        } else {
+            sinceBest += 1
+            if sinceBest >= 20 { theta *= 0.5; sinceBest = 0 }
+        }
+        if excess == 0 { break }
+    }
+    return best?.assignment ?? assignment
+}

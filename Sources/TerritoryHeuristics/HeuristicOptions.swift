@@ -34,6 +34,9 @@ public struct HeuristicOptions: Sendable {
     /// Steps of the feasibility-first merge-split chain run on a contiguous start that misses a
     /// band (nil picks by size; 0 turns it off). See `BalanceChain`.
     public var balanceChainSteps: Int?
+    /// Fixed centers without contiguity: start from the band-price (Lagrangian) assignment
+    /// instead of the regret-ordered greedy.
+    public var bandPrices = true
     /// Polish the final plan with ejection chains (``CyclicExchange``; not with contiguity).
     public var cyclicExchange = true
     /// Candidate territories per unit: its nearest centers.

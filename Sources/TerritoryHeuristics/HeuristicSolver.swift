@@ -50,18 +50,7 @@ public enum HeuristicSolver {
         var counters = chains.reduce(SolveCounters()) { $0 + $1.counters }
         counters.restarts = runs
         let timedOut = deadline.map { ContinuousClock.now >= $0 } ?? false
-        var plan = Plan(assignment: winner.assignment, labels: labels, centers: winner.centers.map { $0 })
-        var reportedTravel = winner.travel
-        if winner.excess == 0, proofs.isEmpty, options.localSearch, options.cyclicExchange {
-            var exchange = CyclicExchange.Options()
-            exchange.candidateCount = options.candidateCount
-            let polished = CyclicExchange.improve(plan, in: problem, options: exchange)
-            if polished.chainsApplied > 0 {
-                plan = polished.plan
-                reportedTravel += polished.travelChange
-                counters.chainsApplied += polished.chainsApplied
-            }
-        }
+        let plan = Plan(assignment: winner.assignment, labels: labels, centers: winner.centers.map { $0 })
         var status: SolveStatus
         if !proofs.isEmpty {
             status = .infeasible
@@ -79,7 +68,7 @@ public enum HeuristicSolver {
             proofs += evaluation.violations.prefix(20).map { "best plan found: " + $0.message }
         }
         var outcome = SolveOutcome(
-            solver: name, status: status, plan: plan, reportedTravel: reportedTravel, explanation: proofs,
+            solver: name, status: status, plan: plan, reportedTravel: winner.travel, explanation: proofs,
             counters: counters, seconds: secondsSince(start))
         outcome.firstFeasibleSeconds = chains.compactMap(\.firstFeasibleSeconds).min()
         return outcome
@@ -368,6 +357,7 @@ struct SearchContext: Sendable {
             }
             if changedSinceRefresh && (iterations % refreshInterval == 0 || stall >= stallLimit) {
                 optimise(&search, counters: &counters, rng: &rng)
+                applyChains(&search, counters: &counters)
                 search.clearDirty()
                 current = (search.objective, search.state.totalExcess)
                 changedSinceRefresh = false
@@ -413,6 +403,7 @@ struct SearchContext: Sendable {
         search.counters = carried
         search.candidates = CenterCandidates(problem: problem, centers: best.centers, count: options.candidateCount)
         if !timeUp { optimise(&search, counters: &counters, rng: &rng) }
+        applyChains(&search, counters: &counters)
         finishCenters(&search)
         let polished = snapshot(search, counters: counters, restart: restart)
         if polished.isBetter(than: best) || polished.cost == best.cost { best = polished }
@@ -450,6 +441,8 @@ struct SearchContext: Sendable {
                     let seeds = centers.map { nearestUnit(to: $0) }
                     assignment = contiguousGrowth(problem: problem, seeds: seeds, adjacency: adjacency, weights: seedWeights, rules: rules)
                 }
+            } else if allFixed && !problem.balance.isEmpty && options.bandPrices {
+                assignment = bandPriceAssignment(problem: problem, centers: centers, candidates: candidates, rules: rules)
             } else {
                 assignment = regretAssignment(problem: problem, centers: centers, candidates: candidates, rules: rules)
             }
@@ -531,6 +524,24 @@ struct SearchContext: Sendable {
         let current = search.state.centerList
         let next = medoidCenters(assignment: search.state.assignment, current: current)
         if next != current { search.state.setCenters(next) }
+    }
+
+    /// Ejection chains (``CyclicExchange``) on a plan that meets every requirement, without
+    /// contiguity: longer exchanges than moves and swaps, which tight bands on several measures
+    /// need. Rebuilds the search state when a chain was applied.
+    func applyChains(_ search: inout LocalSearch, counters: inout SolveCounters) {
+        guard options.cyclicExchange, !problem.requiresContiguity, search.state.totalExcess <= 1e-12, !timeUp,
+              let centers = search.state.centers else { return }
+        var exchange = CyclicExchange.Options()
+        exchange.candidateCount = options.candidateCount
+        exchange.deadline = deadline
+        let plan = Plan(assignment: search.state.assignment, labels: labels, centers: centers.map { $0 })
+        let result = CyclicExchange.improve(plan, in: problem, options: exchange)
+        guard result.chainsApplied > 0 else { return }
+        counters.chainsApplied += result.chainsApplied
+        let carried = search.counters
+        search.state = makeState(result.plan.assignment, centers: centers, like: search.state)
+        search.counters = carried
     }
 
     /// Local search to a local optimum, raising penalty weights while bands are violated, then
