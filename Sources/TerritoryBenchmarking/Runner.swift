@@ -7,7 +7,7 @@ import TerritorySolving
 import TerritoryMIP
 
 /// A named solver configuration, so variants can be compared side by side:
-/// `heuristic`, then modifiers joined by `:` (`no-swaps`, `no-perturb`, `no-center-moves`,
+/// `heuristic`, then modifiers joined by `:` (`no-swaps`, `no-perturb`, `no-center-moves`, `no-chains`, `no-windows`,
 /// `kmeans++`, `bisection`, `restarts=N`, `acceptance=X`), or `kmeans-only` (seeding and the
 /// balanced assignment, no local search).
 public struct BenchmarkMethod: Sendable, Hashable {
@@ -15,6 +15,8 @@ public struct BenchmarkMethod: Sendable, Hashable {
     /// Whether this is the exact path (`mip`), else the heuristic.
     public let exact: Bool
     let configure: @Sendable (inout HeuristicOptions) -> Void
+    /// Share of the time for the MIP window search after the heuristic (0: none).
+    public let windowShare: Double
 
     public static func == (l: BenchmarkMethod, r: BenchmarkMethod) -> Bool { l.name == r.name }
     public func hash(into h: inout Hasher) { h.combine(name) }
@@ -24,17 +26,21 @@ public struct BenchmarkMethod: Sendable, Hashable {
         guard let base = parts.first else { throw InputError(column: "--methods", "empty method name") }
         var steps: [@Sendable (inout HeuristicOptions) -> Void] = []
         var exact = false
+        var windowShare = 0.4
         switch base {
         case "heuristic": break
         case "mip": exact = true
         case "kmeans-only":
             steps.append { $0.localSearch = false; $0.seeding = .kmeansPlusPlus }
+            windowShare = 0
         default:
             throw InputError(column: "--methods", "unknown method \"\(base)\" (heuristic, kmeans-only, mip)")
         }
         for modifier in parts.dropFirst() {
             switch modifier {
             case "no-swaps": steps.append { $0.useSwaps = false }
+            case "no-windows": windowShare = 0
+            case "no-chains": steps.append { $0.cyclicExchange = false }
             case "no-perturb": steps.append { $0.perturb = false }
             case "no-center-moves": steps.append { $0.useCenterMoves = false }
             case "kmeans++": steps.append { $0.seeding = .kmeansPlusPlus }
@@ -50,7 +56,7 @@ public struct BenchmarkMethod: Sendable, Hashable {
             }
         }
         let all = steps
-        return BenchmarkMethod(name: name, exact: exact, configure: { options in for step in all { step(&options) } })
+        return BenchmarkMethod(name: name, exact: exact, configure: { options in for step in all { step(&options) } }, windowShare: windowShare)
     }
 }
 
@@ -211,7 +217,7 @@ public struct BenchmarkRunner: Sendable {
             mip.timeLimit = options.timeLimit
             outcome = MIPSolver.solve(problem, options: mip)
         } else {
-            outcome = HeuristicSolver.solve(problem, options: options)
+            outcome = PolishedHeuristic.solve(problem, options: options, windowShare: method.windowShare)
         }
         row.cpuSeconds = processCPUSeconds() - cpuBefore
         row.seconds = outcome.seconds

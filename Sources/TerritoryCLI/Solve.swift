@@ -55,6 +55,9 @@ struct Solve: ParsableCommand {
     @Flag(name: .customLong("no-perturb"), help: "Stop at the first local optimum (no iterated local search).")
     var noPerturb = false
 
+    @Flag(name: .customLong("no-windows"), help: "Heuristic: skip the MIP window search that polishes the plan (small territories without contiguity).")
+    var noWindows = false
+
     @Flag(name: .customLong("check-deltas"), help: "Debug: check every incremental objective change against a full re-evaluation.")
     var checkDeltas = false
 
@@ -173,7 +176,7 @@ struct Solve: ParsableCommand {
             if let gap { mip.relativeGap = gap }
             outcome = MIPSolver.solve(design, options: mip)
         } else {
-            outcome = HeuristicSolver.solve(design, options: options)
+            outcome = PolishedHeuristic.solve(design, options: options, windowShare: noWindows ? 0 : 0.4)
         }
         if progressEnabled(quiet: quiet) { printError("") }
         let seconds = (ContinuousClock.now - start).seconds

@@ -357,7 +357,6 @@ struct SearchContext: Sendable {
             }
             if changedSinceRefresh && (iterations % refreshInterval == 0 || stall >= stallLimit) {
                 optimise(&search, counters: &counters, rng: &rng)
-                applyChains(&search, counters: &counters)
                 search.clearDirty()
                 current = (search.objective, search.state.totalExcess)
                 changedSinceRefresh = false

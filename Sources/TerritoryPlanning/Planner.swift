@@ -26,7 +26,7 @@ public func designTerritories(
     _ problem: DesignProblem, method: SolveMethod = .auto, heuristic: HeuristicOptions = HeuristicOptions(), mip: MIPOptions? = nil
 ) -> SolveOutcome {
     let useMIP = method == .mip || (method == .auto && prefersMIP(problem))
-    guard useMIP else { return HeuristicSolver.solve(problem, options: heuristic) }
+    guard useMIP else { return PolishedHeuristic.solve(problem, options: heuristic) }
     var options = mip ?? MIPOptions()
     if mip == nil {
         options.timeLimit = heuristic.timeLimit

@@ -94,5 +94,8 @@ func scratchDirectory() -> String {
         #expect(throws: InputError.self) { try BenchmarkMethod.parse("simplex") }
         #expect(throws: InputError.self) { try BenchmarkMethod.parse("heuristic:turbo") }
         #expect((try? BenchmarkMethod.parse("heuristic:no-swaps:kmeans++"))?.name == "heuristic:no-swaps:kmeans++")
+        #expect((try? BenchmarkMethod.parse("heuristic"))?.windowShare == 0.4)
+        #expect((try? BenchmarkMethod.parse("heuristic:no-windows:no-chains"))?.windowShare == 0)
+        #expect((try? BenchmarkMethod.parse("kmeans-only"))?.windowShare == 0)
     }
 }

@@ -198,6 +198,29 @@ func smallProblem(n: Int = 24, k: Int = 3, tolerance: Double = 0.1, seed: UInt64
         #expect(WindowSearch.inapplicability(contiguous) != nil)
     }
 
+    /// The heuristic followed by windows: feasible, never worse than the heuristic alone, its
+    /// reported travel the evaluator's; skipped on small problems and with contiguity.
+    @Test func polishedHeuristicImprovesOnTheHeuristic() throws {
+        let problem = try readInstance(datasets + "/cpmp-sjc/SJC3a.dat", format: .cpmp)
+        #expect(PolishedHeuristic.polishes(problem))
+        var options = HeuristicOptions()
+        options.timeLimit = nil
+        options.stallLimit = 20
+        let plain = HeuristicSolver.solve(problem, options: options)
+        let polished = PolishedHeuristic.solve(problem, options: options)
+        let evaluation = Evaluator.evaluate(try #require(polished.plan), in: problem)
+        #expect(evaluation.feasible)
+        #expect(abs(evaluation.travel - polished.reportedTravel!) <= 1e-9 * evaluation.travel)
+        #expect(evaluation.travel <= plain.reportedTravel! + 1e-9 * evaluation.travel)
+        #expect(polished.counters.windowsSolved > 0)
+        #expect(!PolishedHeuristic.polishes(smallProblem()))
+        var contiguous = try readInstance(datasets + "/districting-us-county/county19.json", format: .countyJSON)
+        contiguous.setTerritoryCount(4)
+        contiguous.balance = [BalanceRequirement(measure: contiguous.units.measureIndex(named: "TOTPOP")!, tolerance: 0.05)]
+        contiguous.requiresContiguity = true
+        #expect(!PolishedHeuristic.polishes(contiguous))
+    }
+
     @Test func integerKnapsackMatchesBruteForce() {
         var rng = SplitMix64(seed: 7)
         for _ in 0..<200 {
