@@ -23,8 +23,8 @@ exact_sjc=($bin bench --suite sjc --methods mip --time-scale 2
     --out "$out/mip-sjc" --jsonl "$out/mip-sjc.jsonl" --markdown "$out/mip-sjc.md")
 exact_pmed=($bin bench --suite pmed:pmed1,pmed2,pmed3,pmed4,pmed5 --methods mip
     --out "$out/mip-pmed" --jsonl "$out/mip-pmed.jsonl" --markdown "$out/mip-pmed.md")
-variants=($bin bench --suite osman --suite sjc
-    --methods heuristic,heuristic:no-swaps,heuristic:no-perturb,heuristic:no-center-moves,kmeans-only
+variants=($bin bench --suite osman --suite sjc --suite spain737
+    --methods heuristic,heuristic:no-windows,heuristic:no-chains,heuristic:no-swaps,heuristic:no-perturb,heuristic:no-center-moves,kmeans-only
     --out "$out/variants" --jsonl "$out/variants.jsonl" --markdown "$out/variants.md")
 status=0
 if [ "${1:-}" != "--reuse-heuristic" ] || [ ! -f "$out/heuristic.md" ]; then
