@@ -157,6 +157,7 @@ public enum WindowSearch {
                     proxy[t] = u
                     if !fixed && Int(plan.assignment[u]) != t { isValid = false }
                 case .point(let p)?:
+                    if !fixed { isValid = false }  // free centers are units (medoids)
                     var best = Double.infinity
                     for i in 0..<n where problem.distances(i, p) < best { best = problem.distances(i, p); proxy[t] = i }
                 case nil:
