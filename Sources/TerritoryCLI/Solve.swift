@@ -256,7 +256,10 @@ struct Solve: ParsableCommand {
                 ("swaps", .bool(!noSwaps)), ("centerMoves", .bool(!noCenterMoves)), ("perturb", .bool(!noPerturb)),
             ])
             var counterFields: [(String, JSONValue)] = outcome.counters.fields.map { ($0.0, .number(Double($0.1))) }
-            if outcome.solver == MIPSolver.name { counterFields.append(("fixedByReducedCost", .number(Double(outcome.fixedByReducedCost)))) }
+            if outcome.solver == MIPSolver.name {
+                counterFields.append(("fixedByReducedCost", .number(Double(outcome.fixedByReducedCost))))
+                counterFields.append(("centersFixedByLagrangian", .number(Double(outcome.centersFixedByLagrangian))))
+            }
             let counters: JSONValue = .object(counterFields)
             let report = reportJSON(evaluation, problem: design, summary: SolveSummary(
                 status: outcome.status.rawValue, solver: outcome.solver, bound: outcome.bound, seconds: seconds,

@@ -141,9 +141,11 @@ func contiguousGrowth(problem: DesignProblem, seeds: [Int], adjacency: Adjacency
 /// the cost structure of the best plans, and only the units on price ties left for the local
 /// search to settle. The iteration with the least total relative excess (then travel) is kept.
 /// Locked units stay, eligible territories are respected.
-/// - Complexity: O(iterations · n · q · measures); iterations fall with n (n·iterations ≤ 3·10⁷).
+/// - Complexity: O(iterations · n · q · measures); iterations fall with n (n·iterations ≤ 3·10⁷),
+///   and end early at `deadline`.
 func bandPriceAssignment(
-    problem: DesignProblem, centers: [Center], candidates: CenterCandidates, rules: SearchRules
+    problem: DesignProblem, centers: [Center], candidates: CenterCandidates, rules: SearchRules,
+    deadline: ContinuousClock.Instant? = nil
 ) -> [Int32] {
     let n = problem.unitCount, k = problem.k
     let totals = problem.measureTotals
@@ -227,7 +229,9 @@ func bandPriceAssignment(
             sinceBest += 1
             if sinceBest >= 20 { theta *= 0.5; sinceBest = 0 }
         }
+        // Done when balanced, or at the deadline.
         if excess == 0 { break }
+        if let deadline, ContinuousClock.now >= deadline { break }
     }
     return best?.assignment ?? assignment
 }

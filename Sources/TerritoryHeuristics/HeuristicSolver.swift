@@ -441,7 +441,7 @@ struct SearchContext: Sendable {
                     assignment = contiguousGrowth(problem: problem, seeds: seeds, adjacency: adjacency, weights: seedWeights, rules: rules)
                 }
             } else if allFixed && !problem.balance.isEmpty && options.bandPrices {
-                assignment = bandPriceAssignment(problem: problem, centers: centers, candidates: candidates, rules: rules)
+                assignment = bandPriceAssignment(problem: problem, centers: centers, candidates: candidates, rules: rules, deadline: deadline)
             } else {
                 assignment = regretAssignment(problem: problem, centers: centers, candidates: candidates, rules: rules)
             }

@@ -22,6 +22,11 @@ public enum LagrangianBound {
         public var bound: Double
         public var iterations: Int
         public var seconds: Double
+        /// Free centers: per unit, a lower bound on the travel of every plan in which that unit
+        /// is a center (the best over the iterations of L(λ) with the unit forced among the k
+        /// chosen centers, replacing the dearest). Lagrangian fixing: a unit whose bound exceeds
+        /// a known plan's travel is a center of no better plan. nil for fixed centers.
+        public var centerBounds: [Double]?
     }
 
     /// - Parameters:
@@ -59,6 +64,7 @@ public enum LagrangianBound {
         var theta = 2.0
         var sinceImprovement = 0
         var iterations = 0
+        var centerBounds = fixed ? nil : [Double](repeating: -.infinity, count: n)
         let chunk = max(1, candidates / (4 * max(availableCores, 1)))
         let chunks = (candidates + chunk - 1) / chunk
         for i in 0..<n {
@@ -85,6 +91,15 @@ public enum LagrangianBound {
             }
             for c in chosen { value += sub[c].rho }
             if !value.isFinite { break }  // some required subproblem infeasible: no bound from this λ
+            if !fixed, let dearest = chosen.last {
+                // Forcing j in: it replaces the dearest chosen center (chosen is sorted by ρ).
+                var isChosen = [Bool](repeating: false, count: n)
+                for c in chosen { isChosen[c] = true }
+                for j in 0..<n {
+                    let forced = isChosen[j] ? value : value - sub[dearest].rho + sub[j].rho
+                    if forced > centerBounds![j] { centerBounds![j] = forced }
+                }
+            }
             if !best.isFinite || value > best + 1e-9 * max(1, abs(best)) {
                 best = value
                 sinceImprovement = 0
@@ -109,7 +124,8 @@ public enum LagrangianBound {
             && (problem.distances.metric == .euclideanTruncated
                 || (problem.distances.metric == .matrix && (0..<min(n, 200)).allSatisfy { i in (0..<n).allSatisfy { d(i, $0) == d(i, $0).rounded() } }))
         if integral && best.isFinite { best = (best - 1e-6).rounded(.up) }
-        return Result(bound: best.isFinite ? min(best, upperBound) : -Double.infinity, iterations: iterations, seconds: secondsSince(start))
+        return Result(bound: best.isFinite ? min(best, upperBound) : -Double.infinity, iterations: iterations, seconds: secondsSince(start),
+                      centerBounds: centerBounds)
     }
 
     /// min Σ (cost − λ_i) x_i over units for one candidate, the candidate serving itself (free

@@ -83,6 +83,27 @@ public enum MIPSolver {
             counters.windowsImproved += polished.windowsImproved
             if polished.windowsImproved > 0 { offer(polished.plan) }
         }
+        // Lagrangian bound (0-1 knapsack subproblems: stronger than the LP on capacitated models)
+        // as a floor for the reported bound, and Lagrangian fixing: a candidate center whose
+        // forced-in bound exceeds the incumbent is a center of no better plan, so its column of
+        // x_ij leaves the model before GLPK branches (the incumbent's centers stay).
+        var program = model.program
+        var lagrangianBound: Double?
+        var fixedByLagrangian = 0
+        if let current = incumbent, options.lagrangian, options.softBandWeight == nil {
+            let share = options.timeLimit.map { min($0 * 0.05, .seconds(5)) } ?? .seconds(5)
+            let lagrangian = LagrangianBound.compute(problem, upperBound: current.travel, timeLimit: share)
+            if lagrangian.bound.isFinite { lagrangianBound = lagrangian.bound }
+            if let bounds = lagrangian.centerBounds, model.form == .freeCenters {
+                let integral = program.variables.allSatisfy { $0.objective == $0.objective.rounded() }
+                let cutoff = integral ? current.travel - 1 + 1e-6 : current.travel + 1e-9 * max(1, abs(current.travel))
+                let centers = Set(current.plan.centers.compactMap { center -> Int? in if case .unit(let u)? = center { return u } else { return nil } })
+                for j in 0..<problem.unitCount where bounds[j] > cutoff && !centers.contains(j) {
+                    for column in model.columnsServedBy(center: j) { program.setBounds(column, lower: 0, upper: 0) }
+                    fixedByLagrangian += 1
+                }
+            }
+        }
         var milp = MILPOptions()
         milp.relativeGap = options.relativeGap
         milp.cuts = options.cuts
@@ -111,14 +132,14 @@ public enum MIPSolver {
             ? (pseudocost ? [(true, false), (false, false)] : [(false, false), (false, true)])
             : [(pseudocost, false)]
         let signal = StopSignal()
-        let program = model.program
+        let solving = program
         let base = milp
         let runs: [Result<MILPResult, MILPError>] = parallelMap(strategies.count) { s in
             var o = base
             o.pseudocostBranching = strategies[s].pseudocost
             o.bestProjection = strategies[s].projection
             o.stopSignal = signal
-            let r = Result { () throws(MILPError) -> MILPResult in try GLPKSolver.solve(program, options: o) }
+            let r = Result { () throws(MILPError) -> MILPResult in try GLPKSolver.solve(solving, options: o) }
             if case .success(let solved) = r, solved.status == .optimal || solved.status == .infeasible { signal.stop() }
             return r
         }
@@ -138,13 +159,14 @@ public enum MIPSolver {
                                 reportedTravel: incumbent?.travel, explanation: faults.map { "GLPK: " + $0 }, seconds: secondsSince(start))
         }
         if result.status != .optimal && result.status != .infeasible {
-            result.bound = results.compactMap(\.bound).max()
+            result.bound = (results.compactMap(\.bound) + [lagrangianBound].compactMap { $0 }).max()
         }
         result.nodes = results.reduce(0) { $0 + $1.nodes }
         counters.nodes = result.nodes
         var outcome = SolveOutcome(solver: name, status: .noFeasiblePlan, plan: nil, bound: result.bound,
                                    counters: counters, seconds: secondsSince(start))
         outcome.fixedByReducedCost = result.fixedByReducedCost
+        outcome.centersFixedByLagrangian = fixedByLagrangian
         outcome.rawStatus = result.rawStatus
         var bestVector = result.values
         var bestObjective = result.objective

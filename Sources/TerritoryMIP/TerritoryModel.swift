@@ -17,6 +17,9 @@ public struct MIPOptions: Sendable {
     /// Share of the time limit for the MIP window search (``WindowSearch``) that polishes the
     /// warm start before branch and bound (models without contiguity or soft bands); 0 skips it.
     public var windowShare = 0.1
+    /// Compute a Lagrangian bound (a floor for the reported bound) and, with free centers, rule
+    /// out candidate centers by Lagrangian fixing before branch and bound.
+    public var lagrangian = true
     /// Soft bands: nil keeps every band hard; a weight w adds w · (relative deviation outside
     /// the band) to the objective, in travel units per target, so an analyst can trade travel
     /// for balance.
@@ -369,6 +372,12 @@ public struct TerritoryModel: Sendable {
             }
         }
         return Plan(assignment: assignment, labels: problem.territories.map(\.label), centers: problem.territories.map(\.center))
+    }
+
+    /// Free centers: the columns x_ij of every unit i served from center unit j.
+    func columnsServedBy(center j: Int) -> [Int] {
+        guard form == .freeCenters else { return [] }
+        return (0..<n).compactMap { i in assign[i * n + j] >= 0 ? Int(assign[i * n + j]) : nil }
     }
 
     /// The plan a solution vector describes.

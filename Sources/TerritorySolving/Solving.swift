@@ -113,6 +113,8 @@ public struct SolveOutcome: Sendable {
     public var firstFeasibleSeconds: Double?
     /// Exact path: columns fixed by reduced costs, and the backend's own words for the end.
     public var fixedByReducedCost = 0
+    /// Exact path: candidate centers ruled out by Lagrangian fixing before branching.
+    public var centersFixedByLagrangian = 0
     public var rawStatus: String?
 
     public init(solver: String, status: SolveStatus, plan: Plan?, bound: Double? = nil, reportedTravel: Double? = nil,
