@@ -9,6 +9,34 @@ public final class StopSignal: Sendable {
     public var isStopped: Bool { flag.load(ordering: .relaxed) }
 }
 
+/// Lets two concurrent solves of one minimization split the search between them: the first to
+/// solve its root LP picks a fractional column of `MILPOptions.branchFirst` (the most fractional),
+/// one solve then searches with that column at 0 and the other with it at 1, so each core
+/// explores half the tree instead of both exploring the same one. The solves share their best
+/// objective: a side whose bound reaches the other side's incumbent stops. Thread-safe.
+public final class SearchSplit: Sendable {
+    private struct State { var column: Int?; var best = Double.infinity }
+    private let state = Mutex(State())
+    public init() {}
+
+    /// The split column (0-based), decided by the first caller; -1 when the first caller had
+    /// none to offer (then neither solve splits).
+    func decide(proposing column: Int?) -> Int {
+        state.withLock { s in
+            if s.column == nil { s.column = column ?? -1 }
+            return s.column!
+        }
+    }
+
+    /// Records a feasible objective (minimization) found by either solve or known beforehand.
+    public func offer(_ objective: Double) {
+        state.withLock { s in s.best = min(s.best, objective) }
+    }
+
+    /// The best objective offered so far (+∞ before any).
+    public var best: Double { state.withLock { $0.best } }
+}
+
 /// Why a MILP solve stopped (kept apart from whether a solution is held).
 public enum MILPStatus: String, Sendable, Codable {
     /// Proven optimal within the configured relative gap.
@@ -52,6 +80,15 @@ public struct MILPOptions: Sendable {
     /// Stop after this many branch-and-bound nodes (as at a time limit). Unlike a time limit it
     /// does not depend on the machine, so a search capped by it is repeatable.
     public var nodeLimit: Int?
+    /// Columns (0-based, integer) to branch on before any other: at every node the most
+    /// fractional of them is chosen while one is fractional; then GLPK's own rule. Branching on
+    /// the few variables that structure a model (open a center or not) closes bounds far faster
+    /// than branching on the many that follow from them.
+    public var branchFirst: [Int] = []
+    /// Search only one side of a split shared with another solve (minimization only; needs
+    /// `branchFirst`): `upSide` fixes the split column at 1, else at 0. The result then bounds
+    /// that side alone (see `MILPResult.splitColumn`).
+    public var split: (coordinator: SearchSplit, upSide: Bool)?
     /// Receives the solver's log lines; nil discards them.
     public var log: (@Sendable (String) -> Void)?
 
@@ -63,6 +100,22 @@ public struct MILPOptions: Sendable {
         }
         if let t = timeLimit, t <= .zero { throw .invalidOptions("time limit \(t) must be positive") }
         if let limit = nodeLimit, limit < 1 { throw .invalidOptions("node limit \(limit) must be at least 1") }
+    }
+
+    func validate(for program: LinearProgram) throws(MILPError) {
+        try validate()
+        if split != nil {
+            guard program.sense == .minimize else { throw .invalidOptions("a search split needs a minimization") }
+            guard !branchFirst.isEmpty else { throw .invalidOptions("a search split needs branching columns (branchFirst)") }
+        }
+        for column in branchFirst {
+            guard column >= 0, column < program.variableCount else {
+                throw .invalidOptions("branching column \(column) is outside 0..<\(program.variableCount)")
+            }
+            guard program.variables[column].kind != .continuous else {
+                throw .invalidOptions("branching column \(column) (\(program.variables[column].name)) is continuous")
+            }
+        }
     }
 }
 
@@ -86,6 +139,16 @@ public struct MILPResult: Sendable {
     public var rootBound: Double?
     /// Integer columns fixed by reduced costs before branching.
     public var fixedByReducedCost = 0
+    /// Nodes branched on a column of `MILPOptions.branchFirst`.
+    public var priorityBranches = 0
+    /// With `MILPOptions.split`: the column fixed for this side (0-based) and its value; nil when
+    /// the solve searched the whole problem (no column was fractional at the root, or it ended
+    /// before). `status`, `objective` and `bound` then describe that side only, except that the
+    /// objective may come from the other side's shared incumbent.
+    public var splitColumn: Int?
+    public var splitUpSide = false
+    /// The side stopped because its bound reached the other side's best objective.
+    public var cutOffBySplit = false
 
     /// `(objective − bound) / |objective|` for minimization, or nil.
     public var gap: Double? {

@@ -8,13 +8,15 @@ import TerritoryMIP
 
 /// A named solver configuration, so variants can be compared side by side:
 /// `heuristic`, then modifiers joined by `:` (`no-swaps`, `no-perturb`, `no-center-moves`, `no-chains`, `no-windows`,
-/// `kmeans++`, `bisection`, `restarts=N`, `acceptance=X`), or `kmeans-only` (seeding and the
-/// balanced assignment, no local search).
+/// `kmeans++`, `bisection`, `restarts=N`, `acceptance=X`), `kmeans-only` (seeding and the
+/// balanced assignment, no local search), or `mip` (modifiers `no-center-branching`,
+/// `no-lagrangian`, `cuts`, `no-portfolio`).
 public struct BenchmarkMethod: Sendable, Hashable {
     public let name: String
     /// Whether this is the exact path (`mip`), else the heuristic.
     public let exact: Bool
     let configure: @Sendable (inout HeuristicOptions) -> Void
+    let configureMIP: @Sendable (inout MIPOptions) -> Void
     /// Share of the time for the MIP window search after the heuristic (0: none).
     public let windowShare: Double
 
@@ -25,6 +27,7 @@ public struct BenchmarkMethod: Sendable, Hashable {
         let parts = name.split(separator: ":").map(String.init)
         guard let base = parts.first else { throw InputError(column: "--methods", "empty method name") }
         var steps: [@Sendable (inout HeuristicOptions) -> Void] = []
+        var mipSteps: [@Sendable (inout MIPOptions) -> Void] = []
         var exact = false
         var windowShare = 0.4
         switch base {
@@ -43,6 +46,10 @@ public struct BenchmarkMethod: Sendable, Hashable {
             case "no-chains": steps.append { $0.cyclicExchange = false }
             case "no-perturb": steps.append { $0.perturb = false }
             case "no-center-moves": steps.append { $0.useCenterMoves = false }
+            case "no-center-branching" where exact: mipSteps.append { $0.branchOnCentersFirst = false }
+            case "no-lagrangian" where exact: mipSteps.append { $0.lagrangian = false }
+            case "cuts" where exact: mipSteps.append { $0.cuts = true }
+            case "no-portfolio" where exact: mipSteps.append { $0.portfolio = false }
             case "kmeans++": steps.append { $0.seeding = .kmeansPlusPlus }
             case "bisection": steps.append { $0.seeding = .bisection }
             default:
@@ -55,8 +62,9 @@ public struct BenchmarkMethod: Sendable, Hashable {
                 }
             }
         }
-        let all = steps
-        return BenchmarkMethod(name: name, exact: exact, configure: { options in for step in all { step(&options) } }, windowShare: windowShare)
+        let all = steps, allMIP = mipSteps
+        return BenchmarkMethod(name: name, exact: exact, configure: { options in for step in all { step(&options) } },
+                               configureMIP: { options in for step in allMIP { step(&options) } }, windowShare: windowShare)
     }
 }
 
@@ -215,6 +223,7 @@ public struct BenchmarkRunner: Sendable {
             var mip = MIPOptions()
             mip.seed = seed
             mip.timeLimit = options.timeLimit
+            method.configureMIP(&mip)
             outcome = MIPSolver.solve(problem, options: mip)
         } else {
             outcome = PolishedHeuristic.solve(problem, options: options, windowShare: method.windowShare)

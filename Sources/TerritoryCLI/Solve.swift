@@ -259,6 +259,7 @@ struct Solve: ParsableCommand {
             if outcome.solver == MIPSolver.name {
                 counterFields.append(("fixedByReducedCost", .number(Double(outcome.fixedByReducedCost))))
                 counterFields.append(("centersFixedByLagrangian", .number(Double(outcome.centersFixedByLagrangian))))
+                counterFields.append(("assignmentsFixedByLagrangian", .number(Double(outcome.assignmentsFixedByLagrangian))))
             }
             let counters: JSONValue = .object(counterFields)
             let report = reportJSON(evaluation, problem: design, summary: SolveSummary(

@@ -27,6 +27,11 @@ public enum LagrangianBound {
         /// chosen centers, replacing the dearest). Lagrangian fixing: a unit whose bound exceeds
         /// a known plan's travel is a center of no better plan. nil for fixed centers.
         public var centerBounds: [Double]?
+        /// Free centers with one integral capacity (the capacitated p-median): at [i · n + j], a
+        /// lower bound on the travel of every plan that assigns unit i to center j (L at the best
+        /// λ with j's knapsack forced to take i). Lagrangian fixing: a pair whose bound exceeds
+        /// a known plan's travel is an assignment of no better plan. nil otherwise.
+        public var assignmentBounds: [Double]?
     }
 
     /// - Parameters:
@@ -65,6 +70,7 @@ public enum LagrangianBound {
         var sinceImprovement = 0
         var iterations = 0
         var centerBounds = fixed ? nil : [Double](repeating: -.infinity, count: n)
+        var bestLambda: [Double]?
         let chunk = max(1, candidates / (4 * max(availableCores, 1)))
         let chunks = (candidates + chunk - 1) / chunk
         for i in 0..<n {
@@ -102,6 +108,7 @@ public enum LagrangianBound {
             }
             if !best.isFinite || value > best + 1e-9 * max(1, abs(best)) {
                 best = value
+                bestLambda = current
                 sinceImprovement = 0
             } else {
                 sinceImprovement += 1
@@ -119,13 +126,17 @@ public enum LagrangianBound {
             let step = theta * max(upperBound - value, 1e-6 * max(1, abs(upperBound))) / norm
             for i in 0..<n { lambda[i] += step * g[i] }
         }
+        var assignmentBounds: [Double]?
+        if !fixed, best.isFinite, let bestLambda {
+            assignmentBounds = Self.assignmentBounds(n: n, k: k, lambda: bestLambda, cost: cost, requirements: requirements)
+        }
         // With integer costs every plan's travel is an integer: round the bound up.
         let integral = (weights?.allSatisfy { $0 == $0.rounded() } ?? true)
             && (problem.distances.metric == .euclideanTruncated
                 || (problem.distances.metric == .matrix && (0..<min(n, 200)).allSatisfy { i in (0..<n).allSatisfy { d(i, $0) == d(i, $0).rounded() } }))
         if integral && best.isFinite { best = (best - 1e-6).rounded(.up) }
         return Result(bound: best.isFinite ? min(best, upperBound) : -Double.infinity, iterations: iterations, seconds: secondsSince(start),
-                      centerBounds: centerBounds)
+                      centerBounds: centerBounds, assignmentBounds: assignmentBounds)
     }
 
     /// min Σ (cost − λ_i) x_i over units for one candidate, the candidate serving itself (free
@@ -215,6 +226,100 @@ public enum LagrangianBound {
             }
         }
         return (rho, bestServed)
+    }
+
+    /// Free centers, one requirement with integral weights and no lower band: the bound with
+    /// unit i forced to center j, for every pair, at λ. Center j's subproblem with i forced is
+    /// exact: r_ij plus the best 0-1 knapsack of the other negative items in the room left by
+    /// w_i (for an item of the knapsack, the best over splits of the room between a forward
+    /// table of the items before it and a backward table of those after it). The k − 1 cheapest
+    /// other centers complete the bound. Nil when the tables would be too large.
+    /// - Complexity: O(n · m · C) time for m negative items and room C per center, O(m · C)
+    ///   memory per center (parallel over centers), O(n²) for the result.
+    static func assignmentBounds(
+        n: Int, k: Int, lambda: [Double], cost: @Sendable (Int, Int) -> Double,
+        requirements: [(values: [Double], lower: [Double], upper: [Double])]
+    ) -> [Double]? {
+        guard requirements.count == 1, let req = requirements.first, !(req.lower[0] > 0), req.upper[0].isFinite,
+              req.values.allSatisfy({ $0 >= 0 && $0 == $0.rounded() }), n * n <= 4_000_000 else { return nil }
+        let capacity = Int(req.upper[0].rounded(.down))
+        guard capacity >= 0, capacity <= 100_000, n * (capacity + 1) <= 4_000_000,
+              Double(n) * Double(n) * Double(capacity + 1) <= 5e8 else { return nil }
+        let weights = req.values.map { Int($0) }
+        // ρ_j at λ: the exact subproblem (the same knapsack the iterations solved).
+        let rho = parallelMap(n) { j -> Double in
+            let base = cost(j, j) - lambda[j]
+            let room = capacity - weights[j]
+            guard room >= 0 else { return .infinity }
+            var items: [(Int32, Double)] = []
+            for i in 0..<n where i != j {
+                let r = cost(i, j) - lambda[i]
+                if r < 0 { items.append((Int32(i), r)) }
+            }
+            return base + (integerKnapsack(items, weights: req.values, room: Double(room))?.value ?? -.infinity)
+        }
+        guard rho.allSatisfy({ !$0.isNaN && $0 > -.infinity }) else { return nil }
+        let order = (0..<n).sorted { (rho[$0], $0) < (rho[$1], $1) }
+        let lambdaSum = lambda.reduce(0, +)
+        // The k − 1 cheapest centers other than j: the k cheapest minus j, or minus the k-th.
+        let kCheapest = order.prefix(k).reduce(0) { $0 + rho[$1] }
+        var ranks = [Int](repeating: 0, count: n)
+        for (r, j) in order.enumerated() { ranks[j] = r }
+        let rank = ranks
+        let kth = rho[order[k - 1]]
+        let columns = parallelMap(n) { j -> [Double] in
+            var bounds = [Double](repeating: .infinity, count: n)
+            let others = rank[j] < k ? kCheapest - rho[j] : kCheapest - kth
+            let room = capacity - weights[j]
+            guard room >= 0, others.isFinite else { return bounds }
+            let base = cost(j, j) - lambda[j]
+            var items: [(unit: Int, value: Double, weight: Int)] = []
+            for i in 0..<n where i != j {
+                let r = cost(i, j) - lambda[i]
+                if r < 0 { items.append((i, r, weights[i])) }
+            }
+            let width = room + 1, m = items.count
+            // forward[p][c]: best with items 0..<p within weight c; backward[p][c]: items p..<m.
+            var forward = [Double](repeating: 0, count: (m + 1) * width)
+            for p in 0..<m {
+                let (_, v, w) = items[p]
+                for c in 0..<width {
+                    var best = forward[p * width + c]
+                    if w <= c { best = min(best, forward[p * width + c - w] + v) }
+                    forward[(p + 1) * width + c] = best
+                }
+            }
+            var backward = [Double](repeating: 0, count: (m + 1) * width)
+            for p in stride(from: m - 1, through: 0, by: -1) {
+                let (_, v, w) = items[p]
+                for c in 0..<width {
+                    var best = backward[(p + 1) * width + c]
+                    if w <= c { best = min(best, backward[(p + 1) * width + c - w] + v) }
+                    backward[p * width + c] = best
+                }
+            }
+            bounds[j] = lambdaSum + others + base + forward[m * width + room]  // j a center (x_jj = y_j)
+            var itemIndex = [Int](repeating: -1, count: n)
+            for (p, item) in items.enumerated() { itemIndex[item.unit] = p }
+            for i in 0..<n where i != j {
+                let left = room - weights[i]
+                guard left >= 0 else { continue }  // i alone overfills j: infinite bound
+                let r = cost(i, j) - lambda[i]
+                var rest: Double
+                if itemIndex[i] < 0 {
+                    rest = forward[m * width + left]
+                } else {
+                    let p = itemIndex[i]
+                    rest = .infinity
+                    for a in 0...left { rest = min(rest, forward[p * width + a] + backward[(p + 1) * width + left - a]) }
+                }
+                bounds[i] = lambdaSum + others + base + r + rest
+            }
+            return bounds
+        }
+        var result = [Double](repeating: .infinity, count: n * n)
+        for j in 0..<n { for i in 0..<n { result[i * n + j] = columns[j][i] } }
+        return result
     }
 
     /// min Σ r_i x_i subject to Σ w_i x_i ≤ room, x binary, over items with negative r_i, by

@@ -90,6 +90,7 @@ public enum MIPSolver {
         var program = model.program
         var lagrangianBound: Double?
         var fixedByLagrangian = 0
+        var assignmentsFixedByLagrangian = 0
         if let current = incumbent, options.lagrangian, options.softBandWeight == nil {
             let share = options.timeLimit.map { min($0 * 0.05, .seconds(5)) } ?? .seconds(5)
             let lagrangian = LagrangianBound.compute(problem, upperBound: current.travel, timeLimit: share)
@@ -102,12 +103,28 @@ public enum MIPSolver {
                     for column in model.columnsServedBy(center: j) { program.setBounds(column, lower: 0, upper: 0) }
                     fixedByLagrangian += 1
                 }
+                if let pairs = lagrangian.assignmentBounds {
+                    // Assignments no better plan makes (the incumbent's own stay).
+                    let n = problem.unitCount
+                    for i in 0..<n {
+                        let own = Int(current.plan.assignment[i])
+                        let ownCenter: Int? = if case .unit(let u)? = current.plan.centers[own] { u } else { nil }
+                        for j in 0..<n where i != j && j != ownCenter && pairs[i * n + j] > cutoff {
+                            let column = model.assignmentColumn(unit: i, center: j)
+                            if program.variables[column].upper > 0 {
+                                program.setBounds(column, lower: 0, upper: 0)
+                                assignmentsFixedByLagrangian += 1
+                            }
+                        }
+                    }
+                }
             }
         }
         var milp = MILPOptions()
         milp.relativeGap = options.relativeGap
         milp.cuts = options.cuts
         milp.pseudocostBranching = options.pseudocostBranching
+        if options.branchOnCentersFirst { milp.branchFirst = model.centerColumns }
         milp.log = options.log
         if let limit = options.timeLimit {
             let used = ContinuousClock.now - start
@@ -117,9 +134,13 @@ public enum MIPSolver {
             milp.warmStart = incumbent.vector
             if options.reducedCostFixing { milp.cutoff = incumbent.travel }
         }
-        // A portfolio on two cores: pseudocost branching with best-bound backtracking, and GLPK's
-        // default branching; the first to prove optimality stops the other. The bound is the
-        // better of the two (both are valid), the incumbent the better one.
+        // Two cores. With free centers and center branching the two solves split the tree: the
+        // first to solve its root LP picks the most fractional center y_j, one solve searches
+        // y_j = 0 and the other y_j = 1, sharing incumbents (each core explores half the tree
+        // instead of both exploring the same one: with center branching first, two strategies
+        // gave the same bound as one). Otherwise a portfolio: pseudocost branching with
+        // best-bound backtracking and GLPK's default branching; the first to prove optimality
+        // stops the other. The bound is then the better of the two (both are valid).
         // GLPK's pseudocost initialisation cannot be interrupted (it can take seconds on a model
         // with 10,000 columns), so with less than 30 s left both runs use the Driebeck–Tomlin
         // rule, one backtracking to the best bound and one by best projection.
@@ -128,10 +149,15 @@ public enum MIPSolver {
         let remaining = milp.timeLimit.map { Double($0.components.seconds) } ?? .infinity
         let small = model.program.variableCount <= 15_000
         let pseudocost = options.pseudocostBranching && remaining >= 30 && small
-        let strategies: [(pseudocost: Bool, projection: Bool)] = options.portfolio && availableCores >= 2 && small
-            ? (pseudocost ? [(true, false), (false, false)] : [(false, false), (false, true)])
+        let twoRuns = options.portfolio && availableCores >= 2 && small
+        let splitting = twoRuns && !milp.branchFirst.isEmpty
+        let strategies: [(pseudocost: Bool, projection: Bool)] = twoRuns
+            ? (splitting ? [(pseudocost, false), (pseudocost, false)]
+                : pseudocost ? [(true, false), (false, false)] : [(false, false), (false, true)])
             : [(pseudocost, false)]
         let signal = StopSignal()
+        let split = SearchSplit()
+        if let incumbent { split.offer(incumbent.travel) }
         let solving = program
         let base = milp
         let runs: [Result<MILPResult, MILPError>] = parallelMap(strategies.count) { s in
@@ -139,8 +165,12 @@ public enum MIPSolver {
             o.pseudocostBranching = strategies[s].pseudocost
             o.bestProjection = strategies[s].projection
             o.stopSignal = signal
+            if splitting { o.split = (split, s == 1) }
             let r = Result { () throws(MILPError) -> MILPResult in try GLPKSolver.solve(solving, options: o) }
-            if case .success(let solved) = r, solved.status == .optimal || solved.status == .infeasible { signal.stop() }
+            // A proof about one side of a split proves nothing about the whole.
+            if case .success(let solved) = r, solved.splitColumn == nil, solved.status == .optimal || solved.status == .infeasible {
+                signal.stop()
+            }
             return r
         }
         var results: [MILPResult] = []
@@ -151,22 +181,21 @@ public enum MIPSolver {
             case .failure(let e): faults.append("\(e)")
             }
         }
-        guard var result = results.first(where: { $0.status == .optimal || $0.status == .infeasible }) ?? results.min(by: {
-            ($0.objective ?? .infinity) < ($1.objective ?? .infinity)
-        }) else {
+        guard var result = Self.combine(results) else {
             // A fault the validation missed: keep the heuristic's plan if there is one.
             return SolveOutcome(solver: name, status: incumbent == nil ? .noFeasiblePlan : .feasible, plan: incumbent?.plan,
                                 reportedTravel: incumbent?.travel, explanation: faults.map { "GLPK: " + $0 }, seconds: secondsSince(start))
         }
+        // (A side of a split lost to a fault leaves no bound: the other side covers half the tree.)
         if result.status != .optimal && result.status != .infeasible {
-            result.bound = (results.compactMap(\.bound) + [lagrangianBound].compactMap { $0 }).max()
+            result.bound = ([result.bound, lagrangianBound].compactMap { $0 }).max()
         }
-        result.nodes = results.reduce(0) { $0 + $1.nodes }
         counters.nodes = result.nodes
         var outcome = SolveOutcome(solver: name, status: .noFeasiblePlan, plan: nil, bound: result.bound,
                                    counters: counters, seconds: secondsSince(start))
         outcome.fixedByReducedCost = result.fixedByReducedCost
         outcome.centersFixedByLagrangian = fixedByLagrangian
+        outcome.assignmentsFixedByLagrangian = assignmentsFixedByLagrangian
         outcome.rawStatus = result.rawStatus
         var bestVector = result.values
         var bestObjective = result.objective
@@ -203,4 +232,47 @@ public enum MIPSolver {
         outcome.seconds = secondsSince(start)
         return outcome
     }
+
+    /// One result from the runs of one solve: the first proof of a whole-problem run, or both
+    /// sides of a split joined (the bound is the weaker side's; a proven side counts with its
+    /// optimum, an empty side not at all; optimal when the bound reaches the best objective), or
+    /// else the best incumbent with the strongest whole-problem bound. Nil without any run.
+    static func combine(_ results: [MILPResult]) -> MILPResult? {
+        let whole = results.filter { $0.splitColumn == nil }
+        if let proof = whole.first(where: { $0.status == .optimal || $0.status == .infeasible }) { return proof }
+        let sides = results.filter { $0.splitColumn != nil }
+        let best = results.filter { $0.objective != nil }.min { $0.objective! < $1.objective! }
+        guard var result = best ?? results.first else { return nil }
+        let sidesCover = sides.count == 2 && sides[0].splitColumn == sides[1].splitColumn && sides[0].splitUpSide != sides[1].splitUpSide
+        var bounds = whole.compactMap(\.bound)
+        if sidesCover {
+            let sideBounds = sides.map { side -> Double? in
+                switch side.status {
+                case .infeasible: return .infinity
+                case .optimal: return side.objective ?? side.bound
+                default: return side.bound
+                }
+            }
+            if sideBounds.allSatisfy({ $0 != nil }) { bounds.append(sideBounds.map { $0! }.min()!) }
+        }
+        result.bound = bounds.max()
+        result.nodes = results.reduce(0) { $0 + $1.nodes }
+        result.priorityBranches = results.reduce(0) { $0 + $1.priorityBranches }
+        result.cutOffBySplit = results.contains { $0.cutOffBySplit }
+        if let objective = best?.objective {
+            result.status = .feasible
+            if let bound = result.bound, bound >= objective - 1e-9 * max(1, abs(objective)) {
+                result.status = .optimal
+                result.bound = objective
+            }
+            if sidesCover { result.rawStatus = sides.map { "\($0.splitUpSide ? "y=1" : "y=0") side: \($0.rawStatus)" }.joined(separator: "; ") }
+        } else if sidesCover, sides.allSatisfy({ $0.status == .infeasible }) {
+            result.status = .infeasible
+            result.bound = nil
+        } else {
+            result.status = results.contains { $0.status == .unbounded } ? .unbounded : .noSolution
+        }
+        return result
+    }
+
 }

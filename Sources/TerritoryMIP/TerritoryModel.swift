@@ -30,6 +30,9 @@ public struct MIPOptions: Sendable {
     /// Pseudocost branching with best-bound backtracking (on by default: it proves optimality
     /// sooner on the capacitated models).
     public var pseudocostBranching = true
+    /// Free centers: branch on the center variables y_j (most fractional first) before any
+    /// assignment x_ij; GLPK's own rule takes over once every y_j is integral.
+    public var branchOnCentersFirst = true
     /// Run both branching strategies at once on two cores; the first proof stops the other.
     public var portfolio = true
     /// Write the model here (`.lp` CPLEX LP or `.mps` fixed MPS) before solving.
@@ -372,6 +375,18 @@ public struct TerritoryModel: Sendable {
             }
         }
         return Plan(assignment: assignment, labels: problem.territories.map(\.label), centers: problem.territories.map(\.center))
+    }
+
+    /// Free centers: the columns y_j = x_jj, one per candidate center; empty for fixed centers.
+    var centerColumns: [Int] {
+        guard form == .freeCenters else { return [] }
+        return (0..<n).map { Int(assign[$0 * n + $0]) }
+    }
+
+    /// Free centers: the column x_ij (unit i served from center unit j).
+    func assignmentColumn(unit i: Int, center j: Int) -> Int {
+        precondition(form == .freeCenters && i >= 0 && i < n && j >= 0 && j < n)
+        return Int(assign[i * n + j])
     }
 
     /// Free centers: the columns x_ij of every unit i served from center unit j.

@@ -115,6 +115,8 @@ public struct SolveOutcome: Sendable {
     public var fixedByReducedCost = 0
     /// Exact path: candidate centers ruled out by Lagrangian fixing before branching.
     public var centersFixedByLagrangian = 0
+    /// Exact path, free centers: assignments x_ij fixed to 0 by Lagrangian fixing.
+    public var assignmentsFixedByLagrangian = 0
     public var rawStatus: String?
 
     public init(solver: String, status: SolveStatus, plan: Plan?, bound: Double? = nil, reportedTravel: Double? = nil,

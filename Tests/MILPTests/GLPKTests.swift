@@ -63,6 +63,95 @@ import Testing
         #expect(abs(dropped.objective! - Double(expected)) < 1e-9)
     }
 
+    /// Branching on chosen columns first: on a symmetric capacitated p-median (ten points on a
+    /// circle, three centers serving at most four units each) the root LP spreads the centers
+    /// fractionally; branching on the centers first reaches the same optimum, and branching
+    /// columns outside the program or continuous are refused before GLPK sees them.
+    /// Ten points on a circle, three centers serving at most four units each (the root LP
+    /// spreads the centers fractionally). Returns the program and the center columns.
+    func circleCPMP() -> (LinearProgram, y: [Int]) {
+        let n = 10, p = 3
+        var lp = LinearProgram()
+        let y = (0..<n).map { lp.addVariable("y\($0)", kind: .binary) }
+        var x: [[Int]] = []
+        for i in 0..<n {
+            x.append((0..<n).map { j in
+                let steps = min(abs(i - j), n - abs(i - j))
+                return lp.addVariable("x\(i)_\(j)", kind: .binary, objective: Double(steps * steps))
+            })
+        }
+        for i in 0..<n { lp.addConstraint("assign\(i)", (0..<n).map { (x[i][$0], 1.0) }, lower: 1, upper: 1) }
+        lp.addConstraint("p", y.map { ($0, 1.0) }, lower: Double(p), upper: Double(p))
+        for j in 0..<n { lp.addConstraint("cap\(j)", (0..<n).map { (x[$0][j], 1.0) } + [(y[j], -4)], upper: 0) }
+        for i in 0..<n { for j in 0..<n { lp.addConstraint("link\(i)_\(j)", [(x[i][j], 1), (y[j], -1)], upper: 0) } }
+        return (lp, y)
+    }
+
+    @Test func branchFirstBranchesOnTheChosenColumns() throws {
+        let (lp, y) = circleCPMP()
+        let p = 3
+        let relaxation = try GLPKSolver.solve(lp.relaxed())
+        #expect(y.contains { relaxation.values![$0] > 1e-6 && relaxation.values![$0] < 1 - 1e-6 })
+        let plain = try GLPKSolver.solve(lp)
+        var options = MILPOptions()
+        options.branchFirst = y
+        let prioritized = try GLPKSolver.solve(lp, options: options)
+        #expect(plain.status == .optimal && prioritized.status == .optimal)
+        #expect(abs(prioritized.objective! - plain.objective!) < 1e-9)
+        #expect(prioritized.priorityBranches >= 1)
+        #expect(plain.priorityBranches == 0)
+        // Centers of the solution: exactly p, and every unit served by an open one.
+        let open = y.filter { prioritized.values![$0] > 0.5 }
+        #expect(open.count == p)
+        #expect(throws: MILPError.self) {
+            var bad = MILPOptions()
+            bad.branchFirst = [lp.variableCount]
+            _ = try GLPKSolver.solve(lp, options: bad)
+        }
+        var mixed = lp
+        let slack = mixed.addVariable("slack", upper: 1)
+        #expect(throws: MILPError.self) {
+            var bad = MILPOptions()
+            bad.branchFirst = [slack]
+            _ = try GLPKSolver.solve(mixed, options: bad)
+        }
+    }
+
+    /// Two solves splitting one search: both fix the same center column, one at 0 and one at 1;
+    /// each side's solution respects its fix, and the better side is the whole problem's
+    /// optimum. A split needs branching columns and a minimization.
+    @Test func searchSplitCoversBothSides() throws {
+        let (lp, y) = circleCPMP()
+        let plain = try GLPKSolver.solve(lp)
+        let split = SearchSplit()
+        var sides: [MILPResult] = []
+        for up in [false, true] {
+            var options = MILPOptions()
+            options.branchFirst = y
+            options.split = (split, up)
+            sides.append(try GLPKSolver.solve(lp, options: options))
+        }
+        let column = try #require(sides[0].splitColumn)
+        #expect(sides[1].splitColumn == column)
+        #expect(y.contains(column))
+        #expect(sides[0].splitUpSide == false && sides[1].splitUpSide == true)
+        for side in sides {
+            if let values = side.values { #expect(values[column].rounded() == (side.splitUpSide ? 1 : 0)) }
+        }
+        let best = sides.compactMap(\.objective).min()!
+        #expect(abs(best - plain.objective!) < 1e-9)
+        #expect(abs(split.best - plain.objective!) < 1e-9)
+        // Every side ended proven: optimal on its side, empty, or cut off by the other's incumbent.
+        for side in sides {
+            #expect(side.status == .optimal || side.status == .infeasible || side.cutOffBySplit, "\(side.rawStatus)")
+        }
+        #expect(throws: MILPError.self) {
+            var bad = MILPOptions()
+            bad.split = (SearchSplit(), false)
+            _ = try GLPKSolver.solve(lp, options: bad)
+        }
+    }
+
     /// A node limit ends the search like a time limit, after about that many nodes.
     @Test func nodeLimitStopsTheSearch() throws {
         // Subset sum: max Σ w x subject to Σ w x ≤ C with odd weights and an even C (no LP bound

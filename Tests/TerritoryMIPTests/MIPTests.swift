@@ -221,6 +221,60 @@ func smallProblem(n: Int = 24, k: Int = 3, tolerance: Double = 0.1, seed: UInt64
         #expect(!PolishedHeuristic.polishes(contiguous))
     }
 
+    /// The forced-assignment bounds equal a brute-force evaluation of their definition: at a
+    /// random λ, Σλ + the k − 1 cheapest other centers' knapsacks + center j's knapsack with
+    /// unit i forced in (every subset enumerated).
+    @Test func assignmentBoundsMatchBruteForce() {
+        var rng = SplitMix64(seed: 11)
+        for _ in 0..<20 {
+            let n = 4 + rng.nextIndex(below: 5), k = 1 + rng.nextIndex(below: 3)
+            let costs = (0..<(n * n)).map { _ in Double(rng.nextIndex(below: 30)) }
+            let weights = (0..<n).map { _ in Double(1 + rng.nextIndex(below: 6)) }
+            let capacity = Double(6 + rng.nextIndex(below: 12))
+            let lambda = (0..<n).map { _ in 30 * rng.nextUnit() }
+            let cost: @Sendable (Int, Int) -> Double = { i, c in i == c ? 0 : costs[i * n + c] }
+            guard let bounds = LagrangianBound.assignmentBounds(n: n, k: k, lambda: lambda, cost: cost,
+                                                                requirements: [(weights, [0], [capacity])]) else {
+                Issue.record("a small integral capacity must be handled")
+                continue
+            }
+            // Brute force: center j's subproblem with `forced` units in, others optional.
+            func knapsack(_ j: Int, forced: [Int]) -> Double {
+                let others = (0..<n).filter { $0 != j && !forced.contains($0) }
+                var best = Double.infinity
+                for mask in 0..<(1 << others.count) {
+                    var w = weights[j], v = cost(j, j) - lambda[j]
+                    for i in forced { w += weights[i]; v += cost(i, j) - lambda[i] }
+                    for (b, i) in others.enumerated() where mask & (1 << b) != 0 { w += weights[i]; v += cost(i, j) - lambda[i] }
+                    if w <= capacity { best = min(best, v) }
+                }
+                return best
+            }
+            let rho = (0..<n).map { knapsack($0, forced: []) }
+            let sum = lambda.reduce(0, +)
+            for j in 0..<n {
+                let others = (0..<n).filter { $0 != j }.map { rho[$0] }.sorted().prefix(k - 1).reduce(0, +)
+                for i in 0..<n {
+                    let expected = sum + others + knapsack(j, forced: i == j ? [] : [i])
+                    let got = bounds[i * n + j]
+                    #expect(expected.isInfinite ? got.isInfinite : abs(got - expected) <= 1e-9, "i \(i) j \(j): \(got) vs \(expected)")
+                }
+            }
+        }
+    }
+
+    /// With a warm start, Lagrangian fixing removes assignments and the MIP still proves the
+    /// published optimum.
+    @Test func lagrangianFixingKeepsTheOptimum() throws {
+        let problem = try readInstance(datasets + "/cpmp-osman/cpmp03.txt", format: .cpmpOsman)
+        let outcome = MIPSolver.solve(problem, options: quickMIP(warmStart: true))
+        #expect(outcome.status == .optimal)
+        #expect(outcome.reportedTravel == 751)
+        #expect(outcome.assignmentsFixedByLagrangian > 0)
+        let evaluation = Evaluator.evaluate(try problem.align(outcome.plan!), in: problem)
+        #expect(evaluation.travel == 751 && evaluation.feasible)
+    }
+
     @Test func integerKnapsackMatchesBruteForce() {
         var rng = SplitMix64(seed: 7)
         for _ in 0..<200 {

@@ -13,7 +13,7 @@ public enum GLPKSolver {
 
     public static func solve(_ program: LinearProgram, options: MILPOptions = MILPOptions()) throws(MILPError) -> MILPResult {
         try program.validate()
-        try options.validate()
+        try options.validate(for: program)
         let start = ContinuousClock.now
         let deadline = options.timeLimit.map { start + $0 }
         let logBox = LogBox(sink: options.log)
@@ -84,6 +84,62 @@ public enum GLPKSolver {
                 }
             }
         }
+        var splitColumn: Int?
+        var sideRoot = rootBound
+        if let split = options.split, program.hasIntegers {
+            // The most fractional branching column still free after reduced-cost fixing.
+            var proposed: Int?, bestFraction = 1e-6
+            for j in options.branchFirst {
+                let column = Int32(j + 1)
+                guard glp_get_col_lb(P, column) < glp_get_col_ub(P, column) else { continue }
+                let v = glp_get_col_prim(P, column)
+                let fraction = min(v - v.rounded(.down), v.rounded(.up) - v)
+                if fraction > bestFraction { bestFraction = fraction; proposed = j }
+            }
+            let decided = split.coordinator.decide(proposing: proposed)
+            if decided >= 0 {
+                splitColumn = decided
+                let column = Int32(decided + 1)
+                let value: Double = split.upSide ? 1 : 0
+                var side = MILPResult(status: .infeasible, objective: nil, bound: nil, values: nil, nodes: 0, seconds: 0,
+                                      warmStartUsed: false, rawStatus: "")
+                side.splitColumn = decided
+                side.splitUpSide = split.upSide
+                side.rootBound = rootBound
+                side.fixedByReducedCost = fixed
+                if value < glp_get_col_lb(P, column) - 1e-9 || value > glp_get_col_ub(P, column) + 1e-9 {
+                    // Reduced-cost fixing (this solve's root) already excluded this side: nothing
+                    // in it is better than the cutoff.
+                    side.status = .noSolution
+                    side.bound = options.cutoff
+                    side.seconds = elapsed()
+                    side.rawStatus = "split side excluded by reduced-cost fixing"
+                    return side
+                }
+                glp_set_col_bnds(P, column, GLP_FX, value, value)
+                var dual = smcp
+                dual.meth = GLP_DUALP
+                if let deadline { dual.tm_lim = milliseconds(max(deadline - ContinuousClock.now, .milliseconds(1))) }
+                let code = tglp_guarded_simplex(P, &dual, &failed)
+                if failed != 0 {
+                    problem.invalidateAfterFault()
+                    throw .solverFault("glp_simplex raised a fatal error: \(logBox.lastLines)")
+                }
+                let status = glp_get_status(P)
+                if status == GLP_NOFEAS || glp_get_prim_stat(P) == GLP_NOFEAS {
+                    side.seconds = elapsed()
+                    side.rawStatus = "split side LP infeasible"
+                    return side
+                }
+                if code != 0 || status != GLP_OPT {
+                    side.status = .noSolution
+                    side.seconds = elapsed()
+                    side.rawStatus = "split side LP stopped: \(simplexCodeName(code))"
+                    return side
+                }
+                sideRoot = glp_get_obj_val(P)
+            }
+        }
         if !program.hasIntegers {
             let values = (1...n).map { glp_get_col_prim(P, Int32($0)) }
             var lp = MILPResult(status: .optimal, objective: rootBound, bound: rootBound, values: values, nodes: 0,
@@ -105,9 +161,12 @@ public enum GLPKSolver {
             }
         }
         let state = CallbackState(deadline: deadline, warmStart: warmStart, minimize: program.sense == .minimize)
-        state.bound = rootBound
+        state.bound = sideRoot
+        state.split = splitColumn == nil ? nil : options.split?.coordinator
+        state.relativeGap = options.relativeGap
         state.stopSignal = options.stopSignal
         state.nodeLimit = options.nodeLimit
+        state.branchFirst = options.branchFirst.map { Int32($0 + 1) }
         state.integralObjective = program.objectiveOffset == program.objectiveOffset.rounded()
             && program.variables.allSatisfy { $0.objective == 0 || ($0.kind != .continuous && $0.objective == $0.objective.rounded()) }
         var iocp = glp_iocp()
@@ -150,6 +209,10 @@ public enum GLPKSolver {
                                 rawStatus: "\(intoptCodeName(code)), solution \(statusName(mipStatus))")
         result.rootBound = rootBound
         result.fixedByReducedCost = fixed
+        result.priorityBranches = state.priorityBranches
+        result.splitColumn = splitColumn
+        result.splitUpSide = options.split?.upSide ?? false
+        result.cutOffBySplit = state.cutOffBySplit
         if mipStatus == GLP_OPT || mipStatus == GLP_FEAS {
             result.objective = glp_mip_obj_val(P)
             result.values = (1...n).map { glp_mip_col_val(P, Int32($0)) }
@@ -223,6 +286,14 @@ final class CallbackState {
     var provenByIntegrality = false
     var stopSignal: StopSignal?
     var nodeLimit: Int?
+    /// 1-based GLPK columns to branch on first (validated as integer columns).
+    var branchFirst: [Int32] = []
+    /// Nodes where a `branchFirst` column was chosen.
+    var priorityBranches = 0
+    /// Set when this solve searches one side of a split: incumbents are shared through it.
+    var split: SearchSplit?
+    var relativeGap = 0.0
+    var cutOffBySplit = false
 
     init(deadline: ContinuousClock.Instant?, warmStart: [Double]?, minimize: Bool) {
         self.deadline = deadline
@@ -248,9 +319,32 @@ final class CallbackState {
         var active: Int32 = 0, current: Int32 = 0, total: Int32 = 0
         glp_ios_tree_size(tree, &active, &current, &total)
         nodes = Int(total)
+        if glp_ios_reason(tree) == GLP_IBRANCH, !branchFirst.isEmpty, let problem = glp_ios_get_prob(tree) {
+            var chosen: Int32 = 0, bestFraction = 0.0
+            for j in branchFirst where glp_ios_can_branch(tree, j) != 0 {
+                let v = glp_get_col_prim(problem, j)
+                let fraction = min(v - v.rounded(.down), v.rounded(.up) - v)
+                if fraction > bestFraction { bestFraction = fraction; chosen = j }
+            }
+            if chosen != 0 {
+                priorityBranches += 1
+                glp_ios_branch_upon(tree, chosen, GLP_NO_BRNCH)
+            }
+        }
         if glp_ios_reason(tree) == GLP_IHEUR, !warmStartTried, let x = warmStart {
             warmStartTried = true
             warmStartAccepted = x.withUnsafeBufferPointer { glp_ios_heur_sol(tree, $0.baseAddress!) } == 0
+        }
+        if let split, let problem = glp_ios_get_prob(tree) {
+            let status = glp_mip_status(problem)
+            if status == GLP_FEAS || status == GLP_OPT { split.offer(glp_mip_obj_val(problem)) }
+            let best = split.best
+            if let b = bound, best.isFinite, roundedBound(b) >= best - max(relativeGap * abs(best), 1e-6) {
+                // Nothing on this side beats the other side's incumbent.
+                cutOffBySplit = true
+                glp_ios_terminate(tree)
+                return
+            }
         }
         if integralObjective, let b = bound, let problem = glp_ios_get_prob(tree) {
             let status = glp_mip_status(problem)
