@@ -33,7 +33,9 @@ public struct MIPOptions: Sendable {
     /// Free centers: branch on the center variables y_j (most fractional first) before any
     /// assignment x_ij; GLPK's own rule takes over once every y_j is integral.
     public var branchOnCentersFirst = true
-    /// Run both branching strategies at once on two cores; the first proof stops the other.
+    /// Use two cores: with center branching the two runs split the tree (y_j = 0 and y_j = 1 for
+    /// the root's most fractional center); otherwise both branching strategies run at once and
+    /// the first proof stops the other.
     public var portfolio = true
     /// Write the model here (`.lp` CPLEX LP or `.mps` fixed MPS) before solving.
     public var writeModel: String?

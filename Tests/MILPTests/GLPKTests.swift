@@ -63,12 +63,8 @@ import Testing
         #expect(abs(dropped.objective! - Double(expected)) < 1e-9)
     }
 
-    /// Branching on chosen columns first: on a symmetric capacitated p-median (ten points on a
-    /// circle, three centers serving at most four units each) the root LP spreads the centers
-    /// fractionally; branching on the centers first reaches the same optimum, and branching
-    /// columns outside the program or continuous are refused before GLPK sees them.
-    /// Ten points on a circle, three centers serving at most four units each (the root LP
-    /// spreads the centers fractionally). Returns the program and the center columns.
+    /// Ten points on a circle, three centers serving at most four units each. Returns the
+    /// program and the center columns.
     func circleCPMP() -> (LinearProgram, y: [Int]) {
         let n = 10, p = 3
         var lp = LinearProgram()
@@ -87,22 +83,18 @@ import Testing
         return (lp, y)
     }
 
-    @Test func branchFirstBranchesOnTheChosenColumns() throws {
+    /// Branching columns and splits are validated before GLPK sees them, and branching on the
+    /// centers first changes no optimum. (That the callback branches and the split covers both
+    /// sides is tested on an Osman–Christofides model in MIPTests, whose root LP is fractional.)
+    @Test func branchFirstAndSplitOptionsAreValidated() throws {
         let (lp, y) = circleCPMP()
-        let p = 3
-        let relaxation = try GLPKSolver.solve(lp.relaxed())
-        #expect(y.contains { relaxation.values![$0] > 1e-6 && relaxation.values![$0] < 1 - 1e-6 })
         let plain = try GLPKSolver.solve(lp)
         var options = MILPOptions()
         options.branchFirst = y
         let prioritized = try GLPKSolver.solve(lp, options: options)
         #expect(plain.status == .optimal && prioritized.status == .optimal)
         #expect(abs(prioritized.objective! - plain.objective!) < 1e-9)
-        #expect(prioritized.priorityBranches >= 1)
         #expect(plain.priorityBranches == 0)
-        // Centers of the solution: exactly p, and every unit served by an open one.
-        let open = y.filter { prioritized.values![$0] > 0.5 }
-        #expect(open.count == p)
         #expect(throws: MILPError.self) {
             var bad = MILPOptions()
             bad.branchFirst = [lp.variableCount]
@@ -115,40 +107,18 @@ import Testing
             bad.branchFirst = [slack]
             _ = try GLPKSolver.solve(mixed, options: bad)
         }
-    }
-
-    /// Two solves splitting one search: both fix the same center column, one at 0 and one at 1;
-    /// each side's solution respects its fix, and the better side is the whole problem's
-    /// optimum. A split needs branching columns and a minimization.
-    @Test func searchSplitCoversBothSides() throws {
-        let (lp, y) = circleCPMP()
-        let plain = try GLPKSolver.solve(lp)
-        let split = SearchSplit()
-        var sides: [MILPResult] = []
-        for up in [false, true] {
-            var options = MILPOptions()
-            options.branchFirst = y
-            options.split = (split, up)
-            sides.append(try GLPKSolver.solve(lp, options: options))
-        }
-        let column = try #require(sides[0].splitColumn)
-        #expect(sides[1].splitColumn == column)
-        #expect(y.contains(column))
-        #expect(sides[0].splitUpSide == false && sides[1].splitUpSide == true)
-        for side in sides {
-            if let values = side.values { #expect(values[column].rounded() == (side.splitUpSide ? 1 : 0)) }
-        }
-        let best = sides.compactMap(\.objective).min()!
-        #expect(abs(best - plain.objective!) < 1e-9)
-        #expect(abs(split.best - plain.objective!) < 1e-9)
-        // Every side ended proven: optimal on its side, empty, or cut off by the other's incumbent.
-        for side in sides {
-            #expect(side.status == .optimal || side.status == .infeasible || side.cutOffBySplit, "\(side.rawStatus)")
-        }
         #expect(throws: MILPError.self) {
             var bad = MILPOptions()
-            bad.split = (SearchSplit(), false)
+            bad.split = (SearchSplit(), false)  // no branching columns
             _ = try GLPKSolver.solve(lp, options: bad)
+        }
+        var maximize = lp
+        maximize.sense = .maximize
+        #expect(throws: MILPError.self) {
+            var bad = MILPOptions()
+            bad.branchFirst = y
+            bad.split = (SearchSplit(), true)
+            _ = try GLPKSolver.solve(maximize, options: bad)
         }
     }
 

@@ -263,6 +263,42 @@ func smallProblem(n: Int = 24, k: Int = 3, tolerance: Double = 0.1, seed: UInt64
         }
     }
 
+    /// On cpmp01's model (root LP fractional in the centers) the callback branches on centers
+    /// first and still proves the optimum; two solves splitting the tree fix the same center
+    /// column at 0 and at 1, each side's plan respects its fix, and the better side is optimal.
+    @Test func centerBranchingAndTheSplitTreeKeepTheOptimum() throws {
+        let problem = try readInstance(datasets + "/cpmp-osman/cpmp01.txt", format: .cpmpOsman)
+        let model = try TerritoryModel(problem: problem)
+        let relaxation = try GLPKSolver.solve(model.program.relaxed())
+        #expect(model.centerColumns.contains { relaxation.values![$0] > 1e-6 && relaxation.values![$0] < 1 - 1e-6 })
+        var options = MILPOptions()
+        options.timeLimit = .seconds(120)
+        options.branchFirst = model.centerColumns
+        let prioritized = try GLPKSolver.solve(model.program, options: options)
+        #expect(prioritized.status == .optimal && prioritized.objective == 713)
+        #expect(prioritized.priorityBranches >= 1)
+        let split = SearchSplit()
+        let shared = options
+        let sides = parallelMap(2) { s in
+            var o = shared
+            o.split = (split, s == 1)
+            return Result { () throws(MILPError) -> MILPResult in try GLPKSolver.solve(model.program, options: o) }
+        }.map { try? $0.get() }
+        let column = try #require(sides[0]?.splitColumn)
+        #expect(sides[1]?.splitColumn == column)
+        #expect(model.centerColumns.contains(column))
+        for side in sides.compactMap({ $0 }) {
+            if let values = side.values {
+                // No warm start: every incumbent is GLPK's own, found on its side.
+                #expect(values[column].rounded() == (side.splitUpSide ? 1 : 0))
+            }
+            #expect(side.status == .optimal || side.status == .infeasible || side.cutOffBySplit, "\(side.rawStatus)")
+        }
+        let combined = try #require(MIPSolver.combine(sides.compactMap { $0 }))
+        #expect(combined.status == .optimal && combined.objective == 713 && combined.bound == 713)
+        #expect(split.best == 713)
+    }
+
     /// With a warm start, Lagrangian fixing removes assignments and the MIP still proves the
     /// published optimum.
     @Test func lagrangianFixingKeepsTheOptimum() throws {
