@@ -239,7 +239,10 @@ public enum MIPSolver {
     /// else the best incumbent with the strongest whole-problem bound. Nil without any run.
     static func combine(_ results: [MILPResult]) -> MILPResult? {
         let whole = results.filter { $0.splitColumn == nil }
-        if let proof = whole.first(where: { $0.status == .optimal || $0.status == .infeasible }) { return proof }
+        if var proof = whole.first(where: { $0.status == .optimal || $0.status == .infeasible }) {
+            proof.nodes = results.reduce(0) { $0 + $1.nodes }
+            return proof
+        }
         let sides = results.filter { $0.splitColumn != nil }
         let best = results.filter { $0.objective != nil }.min { $0.objective! < $1.objective! }
         guard var result = best ?? results.first else { return nil }
