@@ -268,7 +268,11 @@ public enum MIPSolver {
                 result.status = .optimal
                 result.bound = objective
             }
-            if sidesCover { result.rawStatus = sides.map { "\($0.splitUpSide ? "y=1" : "y=0") side: \($0.rawStatus)" }.joined(separator: "; ") }
+            if sidesCover {
+                result.rawStatus = sides.map { side in
+                    "\(side.splitUpSide ? "y=1" : "y=0") side: \(side.rawStatus)" + (side.bound.map { ", bound \($0)" } ?? "") + ", \(side.nodes) nodes"
+                }.joined(separator: "; ")
+            }
         } else if sidesCover, sides.allSatisfy({ $0.status == .infeasible }) {
             result.status = .infeasible
             result.bound = nil
