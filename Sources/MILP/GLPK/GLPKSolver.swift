@@ -88,15 +88,10 @@ public enum GLPKSolver {
         var sideRoot = rootBound
         if let split = options.split, program.hasIntegers {
             // The most fractional branching column still free after reduced-cost fixing.
-            var proposed: Int?, bestFraction = 1e-6
-            for j in options.branchFirst {
-                let column = Int32(j + 1)
-                guard glp_get_col_lb(P, column) < glp_get_col_ub(P, column) else { continue }
-                let v = glp_get_col_prim(P, column)
-                let fraction = min(v - v.rounded(.down), v.rounded(.up) - v)
-                if fraction > bestFraction { bestFraction = fraction; proposed = j }
+            let proposed = mostFractional(options.branchFirst.map { Int32($0 + 1) }, in: P) { column in
+                glp_get_col_lb(P, column) < glp_get_col_ub(P, column)
             }
-            let decided = split.coordinator.decide(proposing: proposed)
+            let decided = split.coordinator.decide(proposing: proposed.map { Int($0) - 1 })
             if decided >= 0 {
                 splitColumn = decided
                 let column = Int32(decided + 1)
@@ -320,13 +315,7 @@ final class CallbackState {
         glp_ios_tree_size(tree, &active, &current, &total)
         nodes = Int(total)
         if glp_ios_reason(tree) == GLP_IBRANCH, !branchFirst.isEmpty, let problem = glp_ios_get_prob(tree) {
-            var chosen: Int32 = 0, bestFraction = 0.0
-            for j in branchFirst where glp_ios_can_branch(tree, j) != 0 {
-                let v = glp_get_col_prim(problem, j)
-                let fraction = min(v - v.rounded(.down), v.rounded(.up) - v)
-                if fraction > bestFraction { bestFraction = fraction; chosen = j }
-            }
-            if chosen != 0 {
+            if let chosen = mostFractional(branchFirst, in: problem, where: { glp_ios_can_branch(tree, $0) != 0 }) {
                 priorityBranches += 1
                 glp_ios_branch_upon(tree, chosen, GLP_NO_BRNCH)
             }
@@ -364,6 +353,18 @@ final class CallbackState {
         if stopSignal?.isStopped == true { glp_ios_terminate(tree) }
         if let nodeLimit, nodes >= nodeLimit { glp_ios_terminate(tree) }
     }
+}
+
+/// The column (1-based) among `columns` whose current LP value is farthest from an integer
+/// (by more than 1e-6) and that `eligible` accepts; nil when every one is integral. O(columns).
+func mostFractional(_ columns: [Int32], in P: OpaquePointer, where eligible: (Int32) -> Bool) -> Int32? {
+    var chosen: Int32?, bestFraction = 1e-6
+    for column in columns where eligible(column) {
+        let v = glp_get_col_prim(P, column)
+        let fraction = min(v - v.rounded(.down), v.rounded(.up) - v)
+        if fraction > bestFraction { bestFraction = fraction; chosen = column }
+    }
+    return chosen
 }
 
 /// Collects GLPK's output lines and forwards them to the caller's log.
