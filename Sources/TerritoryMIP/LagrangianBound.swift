@@ -234,8 +234,9 @@ public enum LagrangianBound {
     /// w_i (for an item of the knapsack, the best over splits of the room between a forward
     /// table of the items before it and a backward table of those after it). The k − 1 cheapest
     /// other centers complete the bound. Nil when the tables would be too large.
-    /// - Complexity: O(n · m · C) time for m negative items and room C per center, O(m · C)
-    ///   memory per center (parallel over centers), O(n²) for the result.
+    /// - Complexity: O(n · (m + n) · C) time for m negative items and room C per center (one
+    ///   pair of tables per center), O(m · C) memory per center (parallel over centers), O(n²)
+    ///   for the result.
     static func assignmentBounds(
         n: Int, k: Int, lambda: [Double], cost: @Sendable (Int, Int) -> Double,
         requirements: [(values: [Double], lower: [Double], upper: [Double])]
@@ -246,32 +247,12 @@ public enum LagrangianBound {
         guard capacity >= 0, capacity <= 100_000, n * (capacity + 1) <= 4_000_000,
               Double(n) * Double(n) * Double(capacity + 1) <= 5e8 else { return nil }
         let weights = req.values.map { Int($0) }
-        // ρ_j at λ: the exact subproblem (the same knapsack the iterations solved).
-        let rho = parallelMap(n) { j -> Double in
-            let base = cost(j, j) - lambda[j]
+        // Per center j: ρ_j (its exact subproblem) and, per unit i, its subproblem with i forced
+        // in; the k − 1 cheapest other centers are added once every ρ is known.
+        let perCenter = parallelMap(n) { j -> (rho: Double, forced: [Double]) in
+            var forced = [Double](repeating: .infinity, count: n)
             let room = capacity - weights[j]
-            guard room >= 0 else { return .infinity }
-            var items: [(Int32, Double)] = []
-            for i in 0..<n where i != j {
-                let r = cost(i, j) - lambda[i]
-                if r < 0 { items.append((Int32(i), r)) }
-            }
-            return base + (integerKnapsack(items, weights: req.values, room: Double(room))?.value ?? -.infinity)
-        }
-        guard rho.allSatisfy({ !$0.isNaN && $0 > -.infinity }) else { return nil }
-        let order = (0..<n).sorted { (rho[$0], $0) < (rho[$1], $1) }
-        let lambdaSum = lambda.reduce(0, +)
-        // The k − 1 cheapest centers other than j: the k cheapest minus j, or minus the k-th.
-        let kCheapest = order.prefix(k).reduce(0) { $0 + rho[$1] }
-        var ranks = [Int](repeating: 0, count: n)
-        for (r, j) in order.enumerated() { ranks[j] = r }
-        let rank = ranks
-        let kth = rho[order[k - 1]]
-        let columns = parallelMap(n) { j -> [Double] in
-            var bounds = [Double](repeating: .infinity, count: n)
-            let others = rank[j] < k ? kCheapest - rho[j] : kCheapest - kth
-            let room = capacity - weights[j]
-            guard room >= 0, others.isFinite else { return bounds }
+            guard room >= 0 else { return (.infinity, forced) }
             let base = cost(j, j) - lambda[j]
             var items: [(unit: Int, value: Double, weight: Int)] = []
             for i in 0..<n where i != j {
@@ -298,13 +279,13 @@ public enum LagrangianBound {
                     backward[p * width + c] = best
                 }
             }
-            bounds[j] = lambdaSum + others + base + forward[m * width + room]  // j a center (x_jj = y_j)
+            let rho = base + forward[m * width + room]
+            forced[j] = rho  // j a center (x_jj = y_j)
             var itemIndex = [Int](repeating: -1, count: n)
             for (p, item) in items.enumerated() { itemIndex[item.unit] = p }
             for i in 0..<n where i != j {
                 let left = room - weights[i]
                 guard left >= 0 else { continue }  // i alone overfills j: infinite bound
-                let r = cost(i, j) - lambda[i]
                 var rest: Double
                 if itemIndex[i] < 0 {
                     rest = forward[m * width + left]
@@ -313,12 +294,24 @@ public enum LagrangianBound {
                     rest = .infinity
                     for a in 0...left { rest = min(rest, forward[p * width + a] + backward[(p + 1) * width + left - a]) }
                 }
-                bounds[i] = lambdaSum + others + base + r + rest
+                forced[i] = base + (cost(i, j) - lambda[i]) + rest
             }
-            return bounds
+            return (rho, forced)
         }
+        let rho = perCenter.map(\.rho)
+        let order = (0..<n).sorted { (rho[$0], $0) < (rho[$1], $1) }
+        let lambdaSum = lambda.reduce(0, +)
+        // The k − 1 cheapest centers other than j: the k cheapest minus j, or minus the k-th.
+        let kCheapest = order.prefix(k).reduce(0) { $0 + rho[$1] }
+        let kth = rho[order[k - 1]]
+        var isAmongK = [Bool](repeating: false, count: n)
+        for j in order.prefix(k) { isAmongK[j] = true }
         var result = [Double](repeating: .infinity, count: n * n)
-        for j in 0..<n { for i in 0..<n { result[i * n + j] = columns[j][i] } }
+        for j in 0..<n {
+            let others = isAmongK[j] ? kCheapest - rho[j] : kCheapest - kth
+            guard others.isFinite else { continue }
+            for i in 0..<n where perCenter[j].forced[i].isFinite { result[i * n + j] = lambdaSum + others + perCenter[j].forced[i] }
+        }
         return result
     }
 
