@@ -37,6 +37,73 @@ public final class SearchSplit: Sendable {
     public var best: Double { state.withLock { $0.best } }
 }
 
+/// A bound of the caller's own, evaluated at the nodes of the branch-and-bound tree after the
+/// node's LP relaxation is solved. The backend adds what it returns as cuts local to the node and
+/// its descendants: the objective is held at or above `bound` (so a node whose bound reaches the
+/// best objective is closed), and the listed columns are held at 0 or 1. Every returned fact must
+/// hold for every solution of the node's subproblem (its column bounds) that is better than
+/// `NodeRelaxation.cutoff`; the backend re-solves the node's LP after adding them and calls again,
+/// up to `roundsPerNode` times.
+public struct NodeBoundOracle: Sendable {
+    /// Rows (0-based) whose LP duals the oracle reads (e.g. as Lagrange multipliers).
+    public var rows: [Int]
+    /// Oracle calls per node (each after a re-solve with the previous call's cuts).
+    public var roundsPerNode: Int
+    public var evaluate: @Sendable (NodeRelaxation) -> NodeBound?
+
+    public init(rows: [Int], roundsPerNode: Int = 2, evaluate: @escaping @Sendable (NodeRelaxation) -> NodeBound?) {
+        self.rows = rows
+        self.roundsPerNode = roundsPerNode
+        self.evaluate = evaluate
+    }
+}
+
+/// What a ``NodeBoundOracle`` sees of one node.
+public struct NodeRelaxation: Sendable {
+    /// The node's bounds on every column (0-based), after branching and fixing.
+    public var lower: [Double]
+    public var upper: [Double]
+    /// The LP duals of `NodeBoundOracle.rows`, in that order (d_j = c_j − Σ_i π_i a_ij).
+    public var duals: [Double]
+    /// The node's LP objective.
+    public var objective: Double
+    /// The best objective known (an incumbent of this or a cooperating solve); nil before one.
+    public var cutoff: Double?
+    /// Every solution's objective is an integer (facts may then use cutoff − 1).
+    public var integralObjective: Bool
+    /// The `memo` the oracle returned for this node's nearest evaluated ancestor (or for this
+    /// node, on a later round): e.g. multipliers to continue from.
+    public var memo: [Double]?
+
+    public init(lower: [Double], upper: [Double], duals: [Double], objective: Double, cutoff: Double?,
+                integralObjective: Bool, memo: [Double]? = nil) {
+        self.lower = lower
+        self.upper = upper
+        self.duals = duals
+        self.objective = objective
+        self.cutoff = cutoff
+        self.integralObjective = integralObjective
+        self.memo = memo
+    }
+}
+
+/// What a ``NodeBoundOracle`` proves about one node: no solution of it is below `bound`, and
+/// none better than the cutoff has a column of `fixAtZero` above 0 or of `fixAtOne` below 1.
+public struct NodeBound: Sendable {
+    public var bound: Double
+    public var fixAtZero: [Int]
+    public var fixAtOne: [Int]
+    /// Handed back to the oracle at this node's descendants (see `NodeRelaxation.memo`).
+    public var memo: [Double]?
+
+    public init(bound: Double, fixAtZero: [Int] = [], fixAtOne: [Int] = [], memo: [Double]? = nil) {
+        self.bound = bound
+        self.fixAtZero = fixAtZero
+        self.fixAtOne = fixAtOne
+        self.memo = memo
+    }
+}
+
 /// Why a MILP solve stopped (kept apart from whether a solution is held).
 public enum MILPStatus: String, Sendable, Codable {
     /// Proven optimal within the configured relative gap.
@@ -89,6 +156,10 @@ public struct MILPOptions: Sendable {
     /// `branchFirst`): `upSide` fixes the split column at 1, else at 0. The result then bounds
     /// that side alone (see `MILPResult.splitColumn`).
     public var split: (coordinator: SearchSplit, upSide: Bool)?
+    /// A bound of the caller's own for the nodes of the tree (minimization only), e.g. a
+    /// Lagrangian relaxation stronger than the LP: it raises each node's bound and may fix
+    /// columns there (see ``NodeBoundOracle``).
+    public var nodeBound: NodeBoundOracle?
     /// Receives the solver's log lines; nil discards them.
     public var log: (@Sendable (String) -> Void)?
 
@@ -104,6 +175,13 @@ public struct MILPOptions: Sendable {
 
     func validate(for program: LinearProgram) throws(MILPError) {
         try validate()
+        if let oracle = nodeBound {
+            guard program.sense == .minimize else { throw .invalidOptions("a node bound needs a minimization") }
+            guard oracle.roundsPerNode >= 1 else { throw .invalidOptions("a node bound needs at least one round per node") }
+            for row in oracle.rows where row < 0 || row >= program.constraintCount {
+                throw .invalidOptions("node-bound row \(row) is outside 0..<\(program.constraintCount)")
+            }
+        }
         if split != nil {
             guard program.sense == .minimize else { throw .invalidOptions("a search split needs a minimization") }
             guard !branchFirst.isEmpty else { throw .invalidOptions("a search split needs branching columns (branchFirst)") }
@@ -149,6 +227,11 @@ public struct MILPResult: Sendable {
     public var splitUpSide = false
     /// The side stopped because its bound reached the other side's best objective.
     public var cutOffBySplit = false
+    /// With `MILPOptions.nodeBound`: nodes whose LP bound the oracle raised, nodes it closed
+    /// (its bound reached the best objective) and columns it fixed, over the whole search.
+    public var nodesRaisedByOracle = 0
+    public var nodesClosedByOracle = 0
+    public var columnsFixedByOracle = 0
 
     /// `(objective − bound) / |objective|` for minimization, or nil.
     public var gap: Double? {

@@ -10,7 +10,7 @@ import TerritoryMIP
 /// `heuristic`, then modifiers joined by `:` (`no-swaps`, `no-perturb`, `no-center-moves`, `no-chains`, `no-windows`,
 /// `kmeans++`, `bisection`, `restarts=N`, `acceptance=X`), `kmeans-only` (seeding and the
 /// balanced assignment, no local search), or `mip` (modifiers `no-center-branching`,
-/// `no-lagrangian`, `cuts`, `no-portfolio`).
+/// `no-lagrangian`, `no-node-bound`, `cuts`, `no-portfolio`).
 public struct BenchmarkMethod: Sendable, Hashable {
     public let name: String
     /// Whether this is the exact path (`mip`), else the heuristic.
@@ -48,6 +48,7 @@ public struct BenchmarkMethod: Sendable, Hashable {
             case "no-center-moves": steps.append { $0.useCenterMoves = false }
             case "no-center-branching" where exact: mipSteps.append { $0.branchOnCentersFirst = false }
             case "no-lagrangian" where exact: mipSteps.append { $0.lagrangian = false }
+            case "no-node-bound" where exact: mipSteps.append { $0.nodeLagrangian = false }
             case "cuts" where exact: mipSteps.append { $0.cuts = true }
             case "no-portfolio" where exact: mipSteps.append { $0.portfolio = false }
             case "kmeans++": steps.append { $0.seeding = .kmeansPlusPlus }

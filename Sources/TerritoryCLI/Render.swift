@@ -109,7 +109,8 @@ func renderSolve(_ outcome: SolveOutcome, evaluation: Evaluation, problem: Desig
     if outcome.solver == MIPSolver.name {
         let gap = outcome.bound.flatMap { b in evaluation.travel > 0 ? (evaluation.travel - b) / evaluation.travel : nil }
         lines.append("Bound   " + (outcome.bound.map { fmt($0) } ?? "none") + ", gap " + (gap.map(pct) ?? "n/a")
-            + ", \(outcome.counters.nodes) nodes, \(outcome.fixedByReducedCost) columns fixed by reduced cost, \(outcome.centersFixedByLagrangian) centers and \(outcome.assignmentsFixedByLagrangian) assignments by Lagrangian fixing" + (outcome.rawStatus.map { " (GLPK: \($0))" } ?? ""))
+            + ", \(outcome.counters.nodes) nodes, \(outcome.fixedByReducedCost) columns fixed by reduced cost, \(outcome.centersFixedByLagrangian) centers and \(outcome.assignmentsFixedByLagrangian) assignments by Lagrangian fixing"
+            + (outcome.nodesRaisedByLagrangian > 0 ? ", \(outcome.nodesRaisedByLagrangian) node bounds raised and \(outcome.nodesClosedByLagrangian) nodes closed by the knapsack Lagrangian, \(outcome.centersFixedInNodes) centers fixed in nodes" : "") + (outcome.rawStatus.map { " (GLPK: \($0))" } ?? ""))
     }
     let c = outcome.counters
     lines.append("Work    \(c.movesApplied) moves and \(c.swapsApplied) swaps applied (\(c.movesEvaluated + c.swapsEvaluated) evaluated), \(c.locationSteps) location steps, \(c.perturbations) perturbations, \(c.restarts) restarts" + (c.balanceChains > 0 ? ", \(c.balanceChains) balance chains" : ""))

@@ -260,6 +260,9 @@ struct Solve: ParsableCommand {
                 counterFields.append(("fixedByReducedCost", .number(Double(outcome.fixedByReducedCost))))
                 counterFields.append(("centersFixedByLagrangian", .number(Double(outcome.centersFixedByLagrangian))))
                 counterFields.append(("assignmentsFixedByLagrangian", .number(Double(outcome.assignmentsFixedByLagrangian))))
+                counterFields.append(("nodesRaisedByLagrangian", .number(Double(outcome.nodesRaisedByLagrangian))))
+                counterFields.append(("nodesClosedByLagrangian", .number(Double(outcome.nodesClosedByLagrangian))))
+                counterFields.append(("centersFixedInNodes", .number(Double(outcome.centersFixedInNodes))))
             }
             let counters: JSONValue = .object(counterFields)
             let report = reportJSON(evaluation, problem: design, summary: SolveSummary(

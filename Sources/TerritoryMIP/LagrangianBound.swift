@@ -32,6 +32,8 @@ public enum LagrangianBound {
         /// λ with j's knapsack forced to take i). Lagrangian fixing: a pair whose bound exceeds
         /// a known plan's travel is an assignment of no better plan. nil otherwise.
         public var assignmentBounds: [Double]?
+        /// The multipliers λ (one per unit) of the best bound.
+        public var multipliers: [Double]?
     }
 
     /// - Parameters:
@@ -136,7 +138,7 @@ public enum LagrangianBound {
                 || (problem.distances.metric == .matrix && (0..<min(n, 200)).allSatisfy { i in (0..<n).allSatisfy { d(i, $0) == d(i, $0).rounded() } }))
         if integral && best.isFinite { best = (best - 1e-6).rounded(.up) }
         return Result(bound: best.isFinite ? min(best, upperBound) : -Double.infinity, iterations: iterations, seconds: secondsSince(start),
-                      centerBounds: centerBounds, assignmentBounds: assignmentBounds)
+                      centerBounds: centerBounds, assignmentBounds: assignmentBounds, multipliers: bestLambda)
     }
 
     /// min Σ (cost − λ_i) x_i over units for one candidate, the candidate serving itself (free

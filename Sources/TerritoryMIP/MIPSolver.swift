@@ -90,11 +90,13 @@ public enum MIPSolver {
         var program = model.program
         var lagrangianBound: Double?
         var fixedByLagrangian = 0
+        var rootMultipliers: [Double]?
         var assignmentsFixedByLagrangian = 0
         if let current = incumbent, options.lagrangian, options.softBandWeight == nil {
             let share = options.timeLimit.map { min($0 * 0.05, .seconds(5)) } ?? .seconds(5)
             let lagrangian = LagrangianBound.compute(problem, upperBound: current.travel, timeLimit: share)
             if lagrangian.bound.isFinite { lagrangianBound = lagrangian.bound }
+            rootMultipliers = lagrangian.multipliers
             if let bounds = lagrangian.centerBounds, model.form == .freeCenters {
                 let integral = program.variables.allSatisfy { $0.objective == $0.objective.rounded() }
                 let cutoff = integral ? current.travel - 1 + 1e-6 : current.travel + 1e-9 * max(1, abs(current.travel))
@@ -126,6 +128,10 @@ public enum MIPSolver {
         milp.pseudocostBranching = options.pseudocostBranching
         if options.branchOnCentersFirst { milp.branchFirst = model.centerColumns }
         milp.log = options.log
+        if options.nodeLagrangian, options.softBandWeight == nil,
+           let nodeBound = CapacitatedNodeBound(model: model, problem: problem, rootMultipliers: rootMultipliers) {
+            milp.nodeBound = nodeBound.oracle(assignmentRows: model.assignmentRows)
+        }
         if let limit = options.timeLimit {
             let used = ContinuousClock.now - start
             milp.timeLimit = max(limit - used, .milliseconds(100))
@@ -196,6 +202,9 @@ public enum MIPSolver {
         outcome.fixedByReducedCost = result.fixedByReducedCost
         outcome.centersFixedByLagrangian = fixedByLagrangian
         outcome.assignmentsFixedByLagrangian = assignmentsFixedByLagrangian
+        outcome.nodesRaisedByLagrangian = result.nodesRaisedByOracle
+        outcome.nodesClosedByLagrangian = result.nodesClosedByOracle
+        outcome.centersFixedInNodes = result.columnsFixedByOracle
         outcome.rawStatus = result.rawStatus
         var bestVector = result.values
         var bestObjective = result.objective
@@ -241,6 +250,9 @@ public enum MIPSolver {
         let whole = results.filter { $0.splitColumn == nil }
         if var proof = whole.first(where: { $0.status == .optimal || $0.status == .infeasible }) {
             proof.nodes = results.reduce(0) { $0 + $1.nodes }
+            proof.nodesRaisedByOracle = results.reduce(0) { $0 + $1.nodesRaisedByOracle }
+            proof.nodesClosedByOracle = results.reduce(0) { $0 + $1.nodesClosedByOracle }
+            proof.columnsFixedByOracle = results.reduce(0) { $0 + $1.columnsFixedByOracle }
             return proof
         }
         let sides = results.filter { $0.splitColumn != nil }
@@ -262,6 +274,9 @@ public enum MIPSolver {
         result.nodes = results.reduce(0) { $0 + $1.nodes }
         result.priorityBranches = results.reduce(0) { $0 + $1.priorityBranches }
         result.cutOffBySplit = results.contains { $0.cutOffBySplit }
+        result.nodesRaisedByOracle = results.reduce(0) { $0 + $1.nodesRaisedByOracle }
+        result.nodesClosedByOracle = results.reduce(0) { $0 + $1.nodesClosedByOracle }
+        result.columnsFixedByOracle = results.reduce(0) { $0 + $1.columnsFixedByOracle }
         if let objective = best?.objective {
             result.status = .feasible
             if let bound = result.bound, bound >= objective - 1e-9 * max(1, abs(objective)) {

@@ -33,6 +33,10 @@ public struct MIPOptions: Sendable {
     /// Free centers: branch on the center variables y_j (most fractional first) before any
     /// assignment x_ij; GLPK's own rule takes over once every y_j is integral.
     public var branchOnCentersFirst = true
+    /// Capacitated p-median models: bound every node of the tree by the knapsack Lagrangian
+    /// (``CapacitatedNodeBound``) instead of the LP alone, and close or open centers there by
+    /// Lagrangian probing.
+    public var nodeLagrangian = true
     /// Use two cores: with center branching the two runs split the tree (y_j = 0 and y_j = 1 for
     /// the root's most fractional center); otherwise both branching strategies run at once and
     /// the first proof stops the other.
@@ -384,6 +388,9 @@ public struct TerritoryModel: Sendable {
         guard form == .freeCenters else { return [] }
         return (0..<n).map { Int(assign[$0 * n + $0]) }
     }
+
+    /// Free centers: the rows "unit i is served once" (0-based), in unit order (they come first).
+    var assignmentRows: [Int] { form == .freeCenters ? Array(0..<n) : [] }
 
     /// Free centers: the column x_ij (unit i served from center unit j).
     func assignmentColumn(unit i: Int, center j: Int) -> Int {

@@ -117,6 +117,11 @@ public struct SolveOutcome: Sendable {
     public var centersFixedByLagrangian = 0
     /// Exact path, free centers: assignments x_ij fixed to 0 by Lagrangian fixing.
     public var assignmentsFixedByLagrangian = 0
+    /// Exact path, capacitated p-median: tree nodes whose bound the knapsack Lagrangian raised
+    /// above their LP, nodes it closed, and centers it closed or opened inside nodes.
+    public var nodesRaisedByLagrangian = 0
+    public var nodesClosedByLagrangian = 0
+    public var centersFixedInNodes = 0
     public var rawStatus: String?
 
     public init(solver: String, status: SolveStatus, plan: Plan?, bound: Double? = nil, reportedTravel: Double? = nil,

@@ -1,4 +1,5 @@
 import Testing
+import Synchronization
 @testable import MILP
 
 @Suite struct GLPKTests {
@@ -119,6 +120,96 @@ import Testing
             bad.branchFirst = y
             bad.split = (SearchSplit(), true)
             _ = try GLPKSolver.solve(maximize, options: bad)
+        }
+    }
+
+    /// A node-bound oracle is validated before GLPK sees it, and what it proves is used: one
+    /// that reports the true optimum at every node (and fixes nothing, or out-of-range and
+    /// continuous columns, which must be ignored) closes nodes and keeps the optimum, while one
+    /// that reports nothing leaves the search as it was.
+    @Test func nodeBoundOracleIsValidatedAndUsed() throws {
+        // min Σ x subject to Σ 2x ≥ 15: every node's LP is fractional (7.5 at the root), the
+        // optimum is 8.
+        var lp = LinearProgram()
+        let x = (0..<15).map { lp.addVariable("x\($0)", kind: .binary, objective: 1) }
+        lp.addConstraint("cover", x.map { ($0, 2.0) }, lower: 15)
+        let optimum = 8.0, columns = lp.variableCount
+        let calls = Mutex(0)
+        var options = MILPOptions()
+        options.nodeBound = NodeBoundOracle(rows: [0]) { node in
+            calls.withLock { $0 += 1 }
+            #expect(node.lower.count == columns && node.duals.count == 1)
+            return NodeBound(bound: optimum, fixAtZero: [-1, columns + 5], fixAtOne: [columns])
+        }
+        let closed = try GLPKSolver.solve(lp, options: options)
+        #expect(closed.status == .optimal && abs(closed.objective! - optimum) < 1e-9)
+        #expect(closed.values?.count == lp.variableCount)
+        #expect(closed.columnsFixedByOracle == 0)
+        #expect(calls.withLock { $0 } > 0 && closed.nodesRaisedByOracle > 0)
+        options.nodeBound = NodeBoundOracle(rows: []) { _ in nil }
+        let silent = try GLPKSolver.solve(lp, options: options)
+        #expect(silent.status == .optimal && abs(silent.objective! - optimum) < 1e-9)
+        #expect(silent.nodesRaisedByOracle == 0 && silent.nodesClosedByOracle == 0)
+        for bad in [NodeBoundOracle(rows: [lp.constraintCount]) { _ in nil }, NodeBoundOracle(rows: [-1]) { _ in nil },
+                    NodeBoundOracle(rows: [0], roundsPerNode: 0) { _ in nil }] {
+            #expect(throws: MILPError.self) {
+                var o = MILPOptions()
+                o.nodeBound = bad
+                _ = try GLPKSolver.solve(lp, options: o)
+            }
+        }
+        var maximize = lp
+        maximize.sense = .maximize
+        #expect(throws: MILPError.self) {
+            var o = MILPOptions()
+            o.nodeBound = NodeBoundOracle(rows: []) { _ in nil }
+            _ = try GLPKSolver.solve(maximize, options: o)
+        }
+    }
+
+    /// Exact node bounds (a covering knapsack solved by dynamic programming at about half the
+    /// nodes) are used as bounds, never as more: stopped after a few nodes or run to the end,
+    /// every search reports a bound no higher than the optimum and ends at the optimum.
+    @Test func nodeBoundsStayWithTheirNodes() throws {
+        var state: UInt64 = 5
+        func next(_ bound: Int) -> Int {  // a small LCG: MILP's tests depend on nothing else
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0..<8 {
+            let count = 40
+            // Costs nearly proportional to sizes: the LP is close everywhere and the tree deep.
+            let sizes = (0..<count).map { _ in 20 + next(60) }
+            let costs = sizes.map { Double(10 * $0 + next(7)) }
+            let need = sizes.reduce(0, +) * 45 / 100 + 1
+            var lp = LinearProgram()
+            let x = (0..<count).map { lp.addVariable("x\($0)", kind: .binary, objective: costs[$0]) }
+            lp.addConstraint("cover", x.map { ($0, Double(sizes[$0])) }, lower: Double(need))
+            // The node's optimum by dynamic programming over the size still needed.
+            @Sendable func exact(_ lower: [Double], _ upper: [Double]) -> Double {
+                var fixedCost = 0.0, fixedSize = 0
+                for j in 0..<count where lower[j] > 0.5 { fixedCost += costs[j]; fixedSize += sizes[j] }
+                let rest = max(0, need - fixedSize)
+                var best = [Double](repeating: .infinity, count: rest + 1)  // best[s]: cover ≥ s
+                best[0] = 0
+                for j in 0..<count where lower[j] < 0.5 && upper[j] > 0.5 {
+                    for s in stride(from: rest, through: 1, by: -1) {
+                        best[s] = min(best[s], best[max(0, s - sizes[j])] + costs[j])
+                    }
+                }
+                return fixedCost + best[rest]
+            }
+            let optimum = exact([Double](repeating: 0, count: count), [Double](repeating: 1, count: count))
+            for limit in [4, 8, 16, 32, 1000] {
+                var options = MILPOptions()
+                options.nodeLimit = limit
+                options.nodeBound = NodeBoundOracle(rows: [0]) { node in
+                    node.lower.reduce(0, +) + node.upper.reduce(0, +) > Double(count) ? NodeBound(bound: exact(node.lower, node.upper)) : nil
+                }
+                let solved = try GLPKSolver.solve(lp, options: options)
+                if solved.status == .optimal { #expect(solved.objective == optimum, "\(solved.objective ?? -1) vs \(optimum)") }
+                #expect(solved.bound.map { $0 <= optimum + 1e-9 } ?? true, "limit \(limit): bound \(solved.bound ?? -1) above the optimum \(optimum)")
+            }
         }
     }
 

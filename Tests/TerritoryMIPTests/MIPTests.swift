@@ -311,6 +311,105 @@ func smallProblem(n: Int = 24, k: Int = 3, tolerance: Double = 0.1, seed: UInt64
         #expect(evaluation.travel == 751 && evaluation.feasible)
     }
 
+    /// The node oracle against enumeration: random small capacitated p-median instances, random
+    /// nodes (centers closed and opened, assignments excluded and forced), random multipliers.
+    /// Its bound never passes the node's optimum, and every center it closes (opens) is closed
+    /// (open) in every plan of the node better than the cutoff, also when the node inherits an
+    /// ancestor's memo.
+    @Test func nodeLagrangianIsValidAtRandomNodes() throws {
+        var rng = SplitMix64(seed: 23)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("node-lagrangian-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var checkedNodes = 0, probed = 0, raised = 0
+        for instance in 0..<12 {
+            let n = 6 + rng.nextIndex(below: 3), k = 2 + rng.nextIndex(below: 2)
+            let demands = (0..<n).map { _ in 1 + rng.nextIndex(below: 6) }
+            let capacity = Int((Double(demands.reduce(0, +)) / Double(k) * 1.4).rounded(.up))
+            var text = "\(n) \(k)\n"
+            for i in 0..<n { text += "\(rng.nextIndex(below: 40)) \(rng.nextIndex(below: 40)) \(capacity) \(demands[i])\n" }
+            let path = directory.appendingPathComponent("r\(instance).txt").path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let problem = try readInstance(path, format: .cpmpOsman)
+            let model = try TerritoryModel(problem: problem)
+            let oracle = try #require(CapacitatedNodeBound(model: model, problem: problem, rootMultipliers: nil, iterations: 5))
+            let objective = model.program.variables.map(\.objective)
+            // Every plan: k centers, each other unit to one of them, within capacity.
+            var plans: [(cost: Double, columns: [Int], centers: [Int])] = []
+            for mask in 0..<(1 << n) where mask.nonzeroBitCount == k {
+                let centers = (0..<n).filter { mask & (1 << $0) != 0 }
+                let others = (0..<n).filter { mask & (1 << $0) == 0 }
+                var choice = [Int](repeating: 0, count: others.count)
+                while true {
+                    var load = [Int](repeating: 0, count: k)
+                    var columns = centers.map { model.assignmentColumn(unit: $0, center: $0) }
+                    for (c, j) in centers.enumerated() { load[c] += demands[j] }
+                    for (o, i) in others.enumerated() {
+                        load[choice[o]] += demands[i]
+                        columns.append(model.assignmentColumn(unit: i, center: centers[choice[o]]))
+                    }
+                    if load.allSatisfy({ $0 <= capacity }) { plans.append((columns.reduce(0) { $0 + objective[$1] }, columns, centers)) }
+                    var d = 0
+                    while d < choice.count && choice[d] == k - 1 { choice[d] = 0; d += 1 }
+                    if d == choice.count { break }
+                    choice[d] += 1
+                }
+            }
+            for _ in 0..<15 {
+                var lower = model.program.variables.map(\.lower), upper = model.program.variables.map(\.upper)
+                let closed = rng.nextIndex(below: n), opened = rng.nextIndex(below: n)
+                if rng.nextUnit() < 0.5 { upper[model.assignmentColumn(unit: closed, center: closed)] = 0 }
+                if rng.nextUnit() < 0.5, opened != closed { lower[model.assignmentColumn(unit: opened, center: opened)] = 1 }
+                for _ in 0..<rng.nextIndex(below: 4) {
+                    let i = rng.nextIndex(below: n), j = rng.nextIndex(below: n)
+                    if i != j { upper[model.assignmentColumn(unit: i, center: j)] = 0 }
+                }
+                if rng.nextUnit() < 0.3 {
+                    let i = rng.nextIndex(below: n), j = rng.nextIndex(below: n)
+                    if i != j && upper[model.assignmentColumn(unit: i, center: j)] > 0 { lower[model.assignmentColumn(unit: i, center: j)] = 1 }
+                }
+                let inNode = plans.filter { plan in
+                    let used = Set(plan.columns)
+                    return (0..<lower.count).allSatisfy { c in used.contains(c) ? upper[c] >= 1 : lower[c] <= 0 }
+                }
+                let optimum = inNode.map(\.cost).min() ?? .infinity
+                let cutoff = optimum.isFinite ? optimum + Double(rng.nextIndex(below: 4)) : 100.0
+                var node = NodeRelaxation(lower: lower, upper: upper, duals: (0..<n).map { _ in 40 * rng.nextUnit() },
+                                          objective: 0, cutoff: cutoff, integralObjective: true, memo: nil)
+                var memo: [Double]?
+                for round in 0..<2 {
+                    node.memo = memo
+                    let proof = try #require(oracle.evaluate(node))
+                    #expect(proof.bound <= optimum + 1e-9, "instance \(instance) round \(round): bound \(proof.bound) above the node's optimum \(optimum)")
+                    for plan in inNode where plan.cost <= cutoff - 1 {
+                        let used = Set(plan.columns)
+                        for column in proof.fixAtZero { #expect(!used.contains(column), "a plan better than the cutoff uses a closed center") }
+                        for column in proof.fixAtOne { #expect(used.contains(column), "a plan better than the cutoff lacks an opened center") }
+                    }
+                    probed += proof.fixAtZero.count + proof.fixAtOne.count
+                    if proof.bound > 0 { raised += 1 }
+                    memo = proof.memo
+                    checkedNodes += 1
+                }
+            }
+        }
+        #expect(checkedNodes == 12 * 15 * 2)
+        #expect(probed > 0, "probing never fired: the test would not see a wrong fixing")
+        #expect(raised > 0)
+    }
+
+    /// With the node oracle, cpmp08 (the n = 50 instance that needs the most branching) is still
+    /// proven at its optimum 820, and the oracle took part.
+    @Test func nodeLagrangianKeepsTheOptimum() throws {
+        let problem = try readInstance(datasets + "/cpmp-osman/cpmp08.txt", format: .cpmpOsman)
+        let outcome = MIPSolver.solve(problem, options: quickMIP(120, warmStart: true))
+        #expect(outcome.status == .optimal)
+        #expect(outcome.reportedTravel == 820)
+        #expect(outcome.nodesRaisedByLagrangian > 0)
+        let evaluation = Evaluator.evaluate(try problem.align(outcome.plan!), in: problem)
+        #expect(evaluation.travel == 820 && evaluation.feasible)
+    }
+
     @Test func integerKnapsackMatchesBruteForce() {
         var rng = SplitMix64(seed: 7)
         for _ in 0..<200 {

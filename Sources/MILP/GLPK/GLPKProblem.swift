@@ -62,6 +62,29 @@ final class GLPKProblem {
         }
     }
 
+    /// Appends a free continuous column z and the row z − Σ c_j x_j = 0 (the objective without
+    /// its constant), so that a cut on one column can hold a node's objective above a bound.
+    /// Returns z's 1-based column. Call after `load` of the same program.
+    func addObjectiveColumn(_ program: LinearProgram) -> Int32 {
+        guard let P = handle else { return 0 }
+        let z = glp_add_cols(P, 1)
+        glp_set_col_name(P, z, "objective_value")
+        glp_set_col_kind(P, z, GLP_CV)
+        glp_set_col_bnds(P, z, GLP_FR, 0, 0)
+        let row = glp_add_rows(P, 1)
+        glp_set_row_name(P, row, "objective_link")
+        glp_set_row_bnds(P, row, GLP_FX, 0, 0)
+        var ind: [Int32] = [0], val: [Double] = [0]
+        for (j, v) in program.variables.enumerated() where v.objective != 0 {
+            ind.append(Int32(j + 1))
+            val.append(-v.objective)
+        }
+        ind.append(z)
+        val.append(1)
+        glp_set_mat_row(P, row, Int32(ind.count - 1), ind, val)
+        return z
+    }
+
     static func boundType(_ lower: Double, _ upper: Double) -> (Int32, Double, Double) {
         switch (lower.isFinite, upper.isFinite) {
         case (false, false): return (GLP_FR, 0, 0)
