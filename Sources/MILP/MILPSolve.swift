@@ -49,6 +49,9 @@ public struct NodeBoundOracle: Sendable {
     public var rows: [Int]
     /// Oracle calls per node (each after a re-solve with the previous call's cuts).
     public var roundsPerNode: Int
+    /// The oracle is skipped while its calls have taken more than this share of the search's
+    /// wall time (0…1), so an expensive one cannot starve the tree.
+    public var maximumTimeShare = 0.3
     public var evaluate: @Sendable (NodeRelaxation) -> NodeBound?
 
     public init(rows: [Int], roundsPerNode: Int = 2, evaluate: @escaping @Sendable (NodeRelaxation) -> NodeBound?) {
@@ -178,6 +181,9 @@ public struct MILPOptions: Sendable {
         if let oracle = nodeBound {
             guard program.sense == .minimize else { throw .invalidOptions("a node bound needs a minimization") }
             guard oracle.roundsPerNode >= 1 else { throw .invalidOptions("a node bound needs at least one round per node") }
+            guard oracle.maximumTimeShare > 0, oracle.maximumTimeShare <= 1 else {
+                throw .invalidOptions("a node bound's time share \(oracle.maximumTimeShare) must lie in (0, 1]")
+            }
             for row in oracle.rows where row < 0 || row >= program.constraintCount {
                 throw .invalidOptions("node-bound row \(row) is outside 0..<\(program.constraintCount)")
             }

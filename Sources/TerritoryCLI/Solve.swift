@@ -88,6 +88,9 @@ struct Solve: ParsableCommand {
     @Flag(name: .customLong("no-pseudocost"), help: "MIP: GLPK's default branching instead of pseudocosts with best-bound backtracking.")
     var noPseudocost = false
 
+    @Flag(name: .customLong("no-node-bound"), help: "MIP: bound tree nodes by GLPK's LP alone (no knapsack Lagrangian at the nodes of capacitated p-median models).")
+    var noNodeBound = false
+
     @Option(name: .customLong("soft-bands"), help: ArgumentHelp("MIP: make bands soft, adding this weight × relative deviation (travel units per target) to the objective.", valueName: "weight"))
     var softBands: Double?
 
@@ -173,6 +176,7 @@ struct Solve: ParsableCommand {
                 mip.log = { line in printError("[\(formatFixed((ContinuousClock.now - began).seconds, decimals: 2)) s] GLPK: \(line)") }
             }
             mip.pseudocostBranching = !noPseudocost
+            mip.nodeLagrangian = !noNodeBound
             if let gap { mip.relativeGap = gap }
             outcome = MIPSolver.solve(design, options: mip)
         } else {

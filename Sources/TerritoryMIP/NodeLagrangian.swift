@@ -72,6 +72,8 @@ struct CapacitatedNodeBound: Sendable {
         var rho: [Double]
         var chosen: [Int]
         var served: [[Int]]
+        /// Knapsack table cells filled (the work of this evaluation).
+        var cells = 0
     }
 
     /// The node's state: per center closed (y_j = 0), opened (y_j = 1) or free; per pair (i, j)
@@ -106,8 +108,10 @@ struct CapacitatedNodeBound: Sendable {
         if state.opened.filter({ $0 }).count > k { return NodeBound(bound: .infinity) }
         var lambda = node.duals
         var best = evaluate(lambda, state)
+        var startWork = best.cells
         if let root = memo.map({ Array($0[0..<n]) }) ?? rootMultipliers {
             let atRoot = evaluate(root, state)
+            startWork += atRoot.cells
             if atRoot.value > best.value {
                 best = atRoot
                 lambda = root
@@ -118,7 +122,11 @@ struct CapacitatedNodeBound: Sendable {
         var bestLambda = lambda
         var theta = 1.0
         var stalls = 0
-        for _ in 0..<iterations where current.value.isFinite && best.value < target - 1e-9 * max(1, abs(target)) {
+        // Steps stop at `iterations` or at a work cap (table cells; deterministic, unlike a clock),
+        // so that large capacities cost fewer steps (cpmp20 takes all 25).
+        var work = startWork
+        for _ in 0..<iterations where current.value.isFinite && best.value < target - 1e-9 * max(1, abs(target))
+            && work < Self.cellsPerCall {
             var g = [Double](repeating: 1, count: n)
             for (j, units) in zip(current.chosen, current.served) {
                 g[j] -= 1
@@ -129,6 +137,7 @@ struct CapacitatedNodeBound: Sendable {
             let step = theta * (target - current.value) / norm
             for i in 0..<n { lambda[i] += step * g[i] }
             current = evaluate(lambda, state)
+            work += current.cells
             if current.value > best.value + 1e-9 * max(1, abs(best.value)) {
                 best = current
                 bestLambda = lambda
@@ -171,7 +180,11 @@ struct CapacitatedNodeBound: Sendable {
     /// center j's exact subproblem: c_jj − λ_j, its forced units, and the best 0-1 knapsack of
     /// its other units with negative reduced cost in the capacity left. +∞ when no choice is
     /// feasible.
+    /// Work cap per oracle call, in knapsack table cells.
+    static let cellsPerCall = 10_000_000
+
     private func evaluate(_ lambda: [Double], _ state: NodeState) -> Evaluation {
+        var cells = 0
         var rho = [Double](repeating: .infinity, count: n)
         var served = [[Int]](repeating: [], count: n)
         var table = [Double](repeating: 0, count: capacity + 1)
@@ -209,6 +222,7 @@ struct CapacitatedNodeBound: Sendable {
                 }
             }
             value += table[room]
+            cells += items.count * width
             var c = room
             for p in stride(from: items.count - 1, through: 0, by: -1) where take[p * width + c] {
                 units.append(items[p].unit)
@@ -224,12 +238,12 @@ struct CapacitatedNodeBound: Sendable {
             .sorted { (rho[$0], $0) < (rho[$1], $1) }
         let wanted = k - chosen.count
         if wanted > free.count || !value.isFinite {
-            return Evaluation(value: .infinity, rho: rho, chosen: [], served: [])
+            return Evaluation(value: .infinity, rho: rho, chosen: [], served: [], cells: cells)
         }
         for j in free.prefix(wanted) {
             chosen.append(j)
             value += rho[j]
         }
-        return Evaluation(value: value, rho: rho, chosen: chosen, served: chosen.map { served[$0] })
+        return Evaluation(value: value, rho: rho, chosen: chosen, served: chosen.map { served[$0] }, cells: cells)
     }
 }

@@ -312,6 +312,7 @@ final class CallbackState {
     var oracleRaisedNode = false
     var nodesRaised = 0
     var oracleTime = Duration.zero
+    let searchStart = ContinuousClock.now
     /// The oracle's bound per evaluated node (GLPK's reference number), at least its parent's.
     var oracleBounds: [Int32: Double] = [:]
     /// The oracle's memo per evaluated node, kept while the node may still have descendants.
@@ -364,7 +365,11 @@ final class CallbackState {
                 oracleBounds[node] = nil
                 oracleMemos[node] = nil
             }
-            if oracleRounds < oracle.roundsPerNode {
+            // An expensive oracle must not starve the tree: past a share of the search time it
+            // is skipped (its stored bounds still count for the descendants of nodes it saw).
+            let searching = ContinuousClock.now - searchStart
+            let affordable = searching < .seconds(1) || oracleTime <= searching * oracle.maximumTimeShare
+            if oracleRounds < oracle.roundsPerNode, affordable {
                 oracleRounds += 1
                 let t0 = ContinuousClock.now
                 consult(oracle, tree: tree, problem: problem)
