@@ -38,12 +38,13 @@ public final class SearchSplit: Sendable {
 }
 
 /// A bound of the caller's own, evaluated at the nodes of the branch-and-bound tree after the
-/// node's LP relaxation is solved. The backend adds what it returns as cuts local to the node and
-/// its descendants: the objective is held at or above `bound` (so a node whose bound reaches the
-/// best objective is closed), and the listed columns are held at 0 or 1. Every returned fact must
-/// hold for every solution of the node's subproblem (its column bounds) that is better than
-/// `NodeRelaxation.cutoff`; the backend re-solves the node's LP after adding them and calls again,
-/// up to `roundsPerNode` times.
+/// node's LP relaxation is solved. The backend keeps `bound` as the node's bound (inherited by its
+/// descendants, used to select nodes best-first and for the reported global bound), closes the
+/// node by a local cut when the bound reaches the best objective, and holds the listed columns at
+/// 0 or 1 by cuts local to the node and its descendants. Every returned fact must hold for every
+/// solution of the node's subproblem (its column bounds) that is better than
+/// `NodeRelaxation.cutoff`. After cuts the backend re-solves the node's LP and calls again, up to
+/// `roundsPerNode` times.
 public struct NodeBoundOracle: Sendable {
     /// Rows (0-based) whose LP duals the oracle reads (e.g. as Lagrange multipliers).
     public var rows: [Int]
