@@ -247,17 +247,21 @@ public enum MIPSolver {
     /// optimum, an empty side not at all; optimal when the bound reaches the best objective), or
     /// else the best incumbent with the strongest whole-problem bound. Nil without any run.
     static func combine(_ results: [MILPResult]) -> MILPResult? {
-        let whole = results.filter { $0.splitColumn == nil }
-        if var proof = whole.first(where: { $0.status == .optimal || $0.status == .infeasible }) {
-            proof.nodes = results.reduce(0) { $0 + $1.nodes }
-            proof.nodesRaisedByOracle = results.reduce(0) { $0 + $1.nodesRaisedByOracle }
-            proof.nodesClosedByOracle = results.reduce(0) { $0 + $1.nodesClosedByOracle }
-            proof.columnsFixedByOracle = results.reduce(0) { $0 + $1.columnsFixedByOracle }
-            return proof
+        // Work counters cover every run, whichever result stands for the solve.
+        func withTotals(_ r: MILPResult) -> MILPResult {
+            var r = r
+            r.nodes = results.reduce(0) { $0 + $1.nodes }
+            r.priorityBranches = results.reduce(0) { $0 + $1.priorityBranches }
+            r.nodesRaisedByOracle = results.reduce(0) { $0 + $1.nodesRaisedByOracle }
+            r.nodesClosedByOracle = results.reduce(0) { $0 + $1.nodesClosedByOracle }
+            r.columnsFixedByOracle = results.reduce(0) { $0 + $1.columnsFixedByOracle }
+            return r
         }
+        let whole = results.filter { $0.splitColumn == nil }
+        if let proof = whole.first(where: { $0.status == .optimal || $0.status == .infeasible }) { return withTotals(proof) }
         let sides = results.filter { $0.splitColumn != nil }
         let best = results.filter { $0.objective != nil }.min { $0.objective! < $1.objective! }
-        guard var result = best ?? results.first else { return nil }
+        guard var result = (best ?? results.first).map(withTotals) else { return nil }
         let sidesCover = sides.count == 2 && sides[0].splitColumn == sides[1].splitColumn && sides[0].splitUpSide != sides[1].splitUpSide
         var bounds = whole.compactMap(\.bound)
         if sidesCover {
@@ -271,12 +275,7 @@ public enum MIPSolver {
             if sideBounds.allSatisfy({ $0 != nil }) { bounds.append(sideBounds.map { $0! }.min()!) }
         }
         result.bound = bounds.max()
-        result.nodes = results.reduce(0) { $0 + $1.nodes }
-        result.priorityBranches = results.reduce(0) { $0 + $1.priorityBranches }
         result.cutOffBySplit = results.contains { $0.cutOffBySplit }
-        result.nodesRaisedByOracle = results.reduce(0) { $0 + $1.nodesRaisedByOracle }
-        result.nodesClosedByOracle = results.reduce(0) { $0 + $1.nodesClosedByOracle }
-        result.columnsFixedByOracle = results.reduce(0) { $0 + $1.columnsFixedByOracle }
         if let objective = best?.objective {
             result.status = .feasible
             if let bound = result.bound, bound >= objective - 1e-9 * max(1, abs(objective)) {

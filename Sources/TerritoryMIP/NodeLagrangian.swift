@@ -21,6 +21,8 @@ struct CapacitatedNodeBound: Sendable {
     /// w_i · d(i, j) at [i * n + j].
     let cost: [Double]
     let weights: [Int]
+    /// The same demands as doubles, for ``LagrangianBound/integerKnapsack(_:weights:room:)``.
+    let demands: [Double]
     let capacity: Int
     /// The model's column of x_ij at [i * n + j] (x_jj is y_j).
     let columns: [Int]
@@ -37,12 +39,14 @@ struct CapacitatedNodeBound: Sendable {
         let total = problem.measureTotals[req.measure]
         let values = problem.units.measures[req.measure].values
         let upper = req.upperBound(0, total: total, k: k)
-        guard !(req.lowerBound(0, total: total, k: k) > 0), upper.isFinite, upper >= 0, upper <= 100_000,
+        guard !(req.lowerBound(0, total: total, k: k) > 0), upper.isFinite, upper >= 0,
+              Double(n) * (upper + 1) <= 4_000_000,  // every knapsack table fits integerKnapsack
               values.allSatisfy({ $0 >= 0 && $0 == $0.rounded() && $0 <= 1e6 }) else { return nil }
         self.n = n
         self.k = k
         capacity = Int(upper.rounded(.down))
         weights = values.map { Int($0) }
+        demands = values
         let d = problem.distances
         var cost = [Double](repeating: 0, count: n * n)
         var columns = [Int](repeating: 0, count: n * n)
@@ -187,13 +191,11 @@ struct CapacitatedNodeBound: Sendable {
         var cells = 0
         var rho = [Double](repeating: .infinity, count: n)
         var served = [[Int]](repeating: [], count: n)
-        var table = [Double](repeating: 0, count: capacity + 1)
-        var take: [Bool] = []
         for j in 0..<n where !state.closed[j] {
             var value = cost[j * n + j] - lambda[j]
             var room = capacity - weights[j]
             var units: [Int] = []
-            var items: [(unit: Int, value: Double, weight: Int)] = []
+            var items: [(Int32, Double)] = []
             for i in 0..<n where i != j && !state.excluded[i * n + j] {
                 let r = cost[i * n + j] - lambda[i]
                 if state.forced[i * n + j] {
@@ -201,33 +203,18 @@ struct CapacitatedNodeBound: Sendable {
                     room -= weights[i]
                     units.append(i)
                 } else if r < 0 {
-                    if weights[i] == 0 { value += r; units.append(i) } else { items.append((i, r, weights[i])) }
+                    items.append((Int32(i), r))
                 }
             }
             guard room >= 0 else { continue }
-            // 0-1 knapsack over the room, with the choices kept to recover the served units.
-            for c in 0...room { table[c] = 0 }
-            let width = room + 1
-            if take.count < items.count * width { take = [Bool](repeating: false, count: items.count * width) }
-            for (p, item) in items.enumerated() {
-                let row = p * width
-                for c in 0..<width { take[row + c] = false }
-                if item.weight > room { continue }
-                for c in stride(from: room, through: item.weight, by: -1) {
-                    let candidate = table[c - item.weight] + item.value
-                    if candidate < table[c] {
-                        table[c] = candidate
-                        take[row + c] = true
-                    }
-                }
+            // The init's size guard keeps every table within integerKnapsack's limits; were one
+            // refused, −∞ is the (useless but valid) bound.
+            guard let knapsack = LagrangianBound.integerKnapsack(items, weights: demands, room: Double(room)) else {
+                return Evaluation(value: -.infinity, rho: rho, chosen: [], served: [], cells: cells)
             }
-            value += table[room]
-            cells += items.count * width
-            var c = room
-            for p in stride(from: items.count - 1, through: 0, by: -1) where take[p * width + c] {
-                units.append(items[p].unit)
-                c -= items[p].weight
-            }
+            value += knapsack.value
+            cells += items.count * (room + 1)
+            units += knapsack.taken.map { Int($0) }
             rho[j] = value
             served[j] = units
         }

@@ -218,9 +218,9 @@ public enum GLPKSolver {
         result.splitUpSide = options.split?.upSide ?? false
         result.cutOffBySplit = state.cutOffBySplit
         result.nodesRaisedByOracle = state.nodesRaised
-        if state.oracle != nil { logBox.append("node-bound oracle: \(state.oracleTime) over \(state.nodes) nodes\n") }
         result.nodesClosedByOracle = state.nodesClosed
         result.columnsFixedByOracle = state.columnsFixed
+        if state.oracle != nil { logBox.append("node-bound oracle: \(state.oracleTime) over \(state.nodes) nodes\n") }
         if mipStatus == GLP_OPT || mipStatus == GLP_FEAS {
             result.objective = glp_mip_obj_val(P)
             result.values = (1...n).map { glp_mip_col_val(P, Int32($0)) }
@@ -334,10 +334,9 @@ final class CallbackState {
     }
 
     func handle(_ tree: OpaquePointer) {
-        let best = glp_ios_best_node(tree)
         if oracle != nil {
             if glp_ios_reason(tree) == GLP_ISELECT { selectByOracleBound(tree) }
-        } else if best != 0 {
+        } else if case let best = glp_ios_best_node(tree), best != 0 {
             let b = glp_ios_node_bound(tree, best)
             if b.isFinite {
                 // Node bounds only tighten; keep the strongest seen (the root LP is the start).
@@ -445,13 +444,14 @@ extension CallbackState {
         memoPurgeAt = max(4096, 2 * oracleMemos.count)
     }
 
-    /// Asks the oracle about the current node (its LP just solved) and adds what it proves as
-    /// cuts local to the node: z ≥ bound, x_j ≤ 0, x_j ≥ 1. GLPK then re-solves the node.
+    /// Asks the oracle about the current node (its LP just solved), keeps its bound for the node,
+    /// and adds what it proves as cuts local to the node: z ≥ cutoff when the bound closes the
+    /// node, else x_j ≤ 0 and x_j ≥ 1 for its fixings. GLPK then re-solves the node.
     /// Every index and value is checked here: GLPK aborts on a bad one.
     func consult(_ oracle: NodeBoundOracle, tree: OpaquePointer, problem P: OpaquePointer) {
         let n = integerColumns.count
         guard n > 0, Int(glp_get_num_cols(P)) > n, glp_get_status(P) == GLP_OPT else { return }
-        let objective = glp_get_obj_val(P) + 0  // includes the constant term
+        let objective = glp_get_obj_val(P)  // includes the constant term
         var cutoff: Double?
         let status = glp_mip_status(P)
         if status == GLP_FEAS || status == GLP_OPT { cutoff = glp_mip_obj_val(P) }
