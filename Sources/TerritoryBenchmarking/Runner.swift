@@ -7,7 +7,7 @@ import TerritorySolving
 import TerritoryMIP
 
 /// A named solver configuration, so variants can be compared side by side:
-/// `heuristic`, then modifiers joined by `:` (`no-swaps`, `no-perturb`, `no-center-moves`, `no-chains`, `no-windows`,
+/// `heuristic`, then modifiers joined by `:` (`no-swaps`, `no-perturb`, `stop-when-stalled`, `no-center-moves`, `no-chains`, `no-windows`,
 /// `kmeans++`, `bisection`, `restarts=N`, `acceptance=X`), `kmeans-only` (seeding and the
 /// balanced assignment, no local search), or `mip` (modifiers `no-center-branching`,
 /// `no-lagrangian`, `no-node-bound`, `cuts`, `no-portfolio`).
@@ -45,6 +45,7 @@ public struct BenchmarkMethod: Sendable, Hashable {
             case "no-windows": windowShare = 0
             case "no-chains": steps.append { $0.cyclicExchange = false }
             case "no-perturb": steps.append { $0.perturb = false }
+            case "stop-when-stalled": steps.append { $0.restartUntilFeasible = false }
             case "no-center-moves": steps.append { $0.useCenterMoves = false }
             case "no-center-branching" where exact: mipSteps.append { $0.branchOnCentersFirst = false }
             case "no-lagrangian" where exact: mipSteps.append { $0.lagrangian = false }

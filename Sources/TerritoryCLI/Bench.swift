@@ -24,7 +24,7 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("instance"), help: "Run only these instances (repeatable).")
     var instances: [String] = []
 
-    @Option(help: ArgumentHelp("Comma-separated methods: heuristic[:no-swaps|:no-perturb|:no-center-moves|:kmeans++|:bisection|:restarts=N|:acceptance=X], kmeans-only, mip.", valueName: "list"))
+    @Option(help: ArgumentHelp("Comma-separated methods: heuristic[:no-swaps|:no-perturb|:stop-when-stalled|:no-center-moves|:kmeans++|:bisection|:restarts=N|:acceptance=X], kmeans-only, mip.", valueName: "list"))
     var methods = "heuristic"
 
     @Option(help: ArgumentHelp("Comma-separated seeds.", valueName: "list"))

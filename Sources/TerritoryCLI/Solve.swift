@@ -46,6 +46,9 @@ struct Solve: ParsableCommand {
     @Option(help: "Seeding: kmeans++, bisection or auto.")
     var seeding: Seeding = .automatic
 
+    @Flag(name: .customLong("stop-when-stalled"), help: "End when the restarts stall even if none found a feasible plan (default: keep restarting until one does or the time limit passes).")
+    var stopWhenStalled = false
+
     @Flag(name: .customLong("no-swaps"), help: "Do not use unit swaps.")
     var noSwaps = false
 
@@ -146,6 +149,7 @@ struct Solve: ParsableCommand {
         options.seeding = seeding
         options.acceptance = acceptance
         options.useSwaps = !noSwaps
+        options.restartUntilFeasible = !stopWhenStalled
         options.useCenterMoves = !noCenterMoves
         options.perturb = !noPerturb
         options.checkDeltas = checkDeltas

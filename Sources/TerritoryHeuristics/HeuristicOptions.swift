@@ -13,6 +13,10 @@ public struct HeuristicOptions: Sendable {
     /// available cores; the best plan wins. Fixed, not derived from the core count, so results do
     /// not depend on the machine.
     public var restarts = 2
+    /// While no restart has a feasible plan and nothing proves there is none, keep running fresh
+    /// restarts (`restarts` at a time) until one is feasible or the time limit passes (only with
+    /// a time limit). The result then depends on how many rounds fit in the time limit.
+    public var restartUntilFeasible = true
     /// Perturbation rounds without improvement before a restart ends; nil picks by size
     /// (max(5000, 20·k)).
     public var stallLimit: Int?

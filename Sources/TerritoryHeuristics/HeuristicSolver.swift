@@ -40,15 +40,28 @@ public enum HeuristicSolver {
         let warmOnly = home != nil && problem.disruptionBudget != nil
         let freshRuns = options.restarts
         let runs = freshRuns + (home != nil && !warmOnly ? 1 : 0)
-        let chains = parallelMap(runs) { r in
+        var chains = parallelMap(runs) { r in
             var rng = SplitMix64.derived(seed: seed, stream: UInt64(r))
             return context.runChain(restart: r, warm: warmOnly || r >= freshRuns, rng: &rng)
+        }
+        // No restart found a feasible plan, nothing proves there is none, and time is left: more
+        // fresh restarts (their seeds continue the streams), `restarts` at a time, until one is
+        // feasible or the deadline passes. Tight contiguous instances need this: MS-k8 (two
+        // measures at ±5 %) has a plan that one restart in several finds.
+        if options.restartUntilFeasible, proofs.isEmpty, !warmOnly, let deadline {
+            while !chains.contains(where: { $0.excess == 0 }), ContinuousClock.now < deadline {
+                let first = chains.count
+                chains += parallelMap(options.restarts) { r in
+                    var rng = SplitMix64.derived(seed: seed, stream: UInt64(first + r))
+                    return context.runChain(restart: first + r, warm: false, rng: &rng)
+                }
+            }
         }
         var best = 0
         for r in 1..<chains.count where chains[r].isBetter(than: chains[best]) { best = r }
         let winner = chains[best]
         var counters = chains.reduce(SolveCounters()) { $0 + $1.counters }
-        counters.restarts = runs
+        counters.restarts = chains.count
         let timedOut = deadline.map { ContinuousClock.now >= $0 } ?? false
         let plan = Plan(assignment: winner.assignment, labels: labels, centers: winner.centers.map { $0 })
         var status: SolveStatus

@@ -1,5 +1,6 @@
 import Testing
 import TerritoryCore
+import TerritoryHeuristics
 import TerritoryIO
 import TerritorySolving
 
@@ -107,4 +108,29 @@ private func bruteForceFeasible(_ problem: DesignProblem) -> Bool {
             #expect(infeasibilityProofs(try problem(file, k)).isEmpty, "\(file)")
         }
     }
+}
+
+/// Weights 3, 3, 3, 1 in two territories of exactly 5: no subset sums to 5, yet no quick proof
+/// says so (no unit exceeds the band, the totals fit). While no restart is feasible the solver
+/// keeps starting fresh ones until the time limit; with `restartUntilFeasible` off it stops
+/// after the first round.
+@Test func restartsContinueWhileNoPlanIsFeasible() throws {
+    let units = try UnitTable(ids: ["a", "b", "c", "d"], x: [0, 1, 2, 3], y: [0, 0, 0, 0],
+                              measures: [Measure(name: "w", values: [3, 3, 3, 1])])
+    var problem = DesignProblem(name: "subset-sum", units: units, distances: Distances(metric: .euclidean, x: units.x, y: units.y), k: 2)
+    problem.balance = [BalanceRequirement(measure: 0, tolerance: 0)]
+    #expect(infeasibilityProofs(problem).isEmpty)
+    var options = HeuristicOptions()
+    options.restarts = 2
+    options.stallLimit = 20  // a round takes milliseconds, even on a loaded machine
+    options.timeLimit = .seconds(3)
+    options.restartUntilFeasible = false
+    let once = HeuristicSolver.solve(problem, options: options)
+    #expect(once.status == .noFeasiblePlan)
+    #expect(once.counters.restarts == 2)
+    options.restartUntilFeasible = true
+    let continued = HeuristicSolver.solve(problem, options: options)
+    #expect(continued.status == .noFeasiblePlan)
+    #expect(continued.counters.restarts > 2 && continued.counters.restarts % 2 == 0, "\(continued.counters.restarts) restarts")
+    #expect(continued.seconds >= 3 && continued.seconds < 30, "honours the time limit: \(continued.seconds) s")
 }
