@@ -17,15 +17,11 @@ func renderEvaluation(_ evaluation: Evaluation, problem: DesignProblem, title: S
     var header = ["territory", "units"] + shown.map { units.measures[$0].name } + ["travel", "center"]
     if problem.adjacency != nil { header.insert("pieces", at: header.count - 1) }
     var rows: [[String]] = []
-    for (index, t) in evaluation.territories.enumerated() {
+    for t in evaluation.territories {
         var row = [t.label, String(t.unitCount)] + shown.map { fmt(t.totals[$0]) } + [fmt(t.travel)]
         if problem.adjacency != nil { row.append(t.pieces.map(String.init) ?? "") }
         switch t.center {
-        case .unit(let u)?:
-            // Marks a rep home the problem fixes. A center the plan carries (a solver writes its
-            // medoids) is not marked: the evaluator takes it as given, but nobody fixed it.
-            let fixed = index < problem.territories.count && problem.territories[index].center != nil
-            row.append(units.ids[u] + (fixed ? " (fixed)" : ""))
+        case .unit(let u)?: row.append(units.ids[u] + (t.centerIsFixedByProblem ? " (fixed)" : ""))
         case .point(let p)?: row.append("(\(fmt(p.x)), \(fmt(p.y)))")
         case nil: row.append("-")
         }

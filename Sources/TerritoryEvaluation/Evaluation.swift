@@ -12,6 +12,9 @@ public struct TerritoryMetrics: Sendable, Hashable {
     public var center: Center?
     /// Whether `center` is the medoid (true) or fixed by the plan or problem (false).
     public var centerIsMedoid: Bool
+    /// Whether the problem fixes this territory's center (a rep home). A center the plan carries
+    /// (a solver writes its medoids) is taken as given but is not fixed.
+    public var centerIsFixedByProblem: Bool
     /// Number of connected pieces in the adjacency graph (nil without adjacency; 0 when empty).
     public var pieces: Int?
 }

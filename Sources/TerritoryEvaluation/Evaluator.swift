@@ -181,7 +181,8 @@ public enum Evaluator {
             TerritoryMetrics(
                 label: plan.labels[t], unitCount: members.count(t), totals: totals[t],
                 travel: perTerritory[t].travel, center: members.count(t) == 0 ? nil : perTerritory[t].center,
-                centerIsMedoid: perTerritory[t].isMedoid, pieces: pieces?[t])
+                centerIsMedoid: perTerritory[t].isMedoid, centerIsFixedByProblem: t < fixedCenters.count && fixedCenters[t] != nil,
+                pieces: pieces?[t])
         }
         // Sum in territory order so every caller gets the identical figure.
         let travelTotal = territories.reduce(0) { $0 + $1.travel }

@@ -40,21 +40,22 @@ public enum HeuristicSolver {
         let warmOnly = home != nil && problem.disruptionBudget != nil
         let freshRuns = options.restarts
         let runs = freshRuns + (home != nil && !warmOnly ? 1 : 0)
-        var chains = parallelMap(runs) { r in
-            var rng = SplitMix64.derived(seed: seed, stream: UInt64(r))
-            return context.runChain(restart: r, warm: warmOnly || r >= freshRuns, rng: &rng)
+        /// Restarts `first ..< first + count` in parallel; restart r draws from seed stream r.
+        func restarts(from first: Int, count: Int) -> [ChainResult] {
+            parallelMap(count) { j in
+                let r = first + j
+                var rng = SplitMix64.derived(seed: seed, stream: UInt64(r))
+                return context.runChain(restart: r, warm: warmOnly || (r >= freshRuns && r < runs), rng: &rng)
+            }
         }
+        var chains = restarts(from: 0, count: runs)
         // No restart found a feasible plan, nothing proves there is none, and time is left: more
         // fresh restarts (their seeds continue the streams), `restarts` at a time, until one is
         // feasible or the deadline passes. Tight contiguous instances need this: MS-k8 (two
         // measures at ±5 %) has a plan that one restart in several finds.
         if options.restartUntilFeasible, proofs.isEmpty, !warmOnly, let deadline {
             while !chains.contains(where: { $0.excess == 0 }), ContinuousClock.now < deadline {
-                let first = chains.count
-                chains += parallelMap(options.restarts) { r in
-                    var rng = SplitMix64.derived(seed: seed, stream: UInt64(first + r))
-                    return context.runChain(restart: first + r, warm: false, rng: &rng)
-                }
+                chains += restarts(from: chains.count, count: options.restarts)
             }
         }
         var best = 0

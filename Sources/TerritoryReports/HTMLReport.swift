@@ -217,10 +217,7 @@ func svgMap(_ plan: Plan, problem: DesignProblem, evaluation: Evaluation, colour
         case .unit(let c): point = project(units.x[c], units.y[c])
         case .point(let p): point = project(p.x, p.y)
         }
-        // Squares for rep homes the problem fixes; circles for the rest (medoids, or the medoids
-        // a solver wrote into the plan).
-        let fixedByProblem = t < problem.territories.count && problem.territories[t].center != nil
-        if !fixedByProblem {
+        if !metrics.centerIsFixedByProblem {
             svg += "<circle cx=\"\(fmt(point.0))\" cy=\"\(fmt(point.1))\" r=\"5\" fill=\"#fff\" stroke=\"\(colours[t])\" stroke-width=\"2.5\"/>\n"
         } else {
             svg += "<rect x=\"\(fmt(point.0 - 5))\" y=\"\(fmt(point.1 - 5))\" width=\"10\" height=\"10\" fill=\"#fff\" stroke=\"\(colours[t])\" stroke-width=\"2.5\"/>\n"
