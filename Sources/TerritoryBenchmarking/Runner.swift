@@ -50,7 +50,8 @@ public struct BenchmarkMethod: Sendable, Hashable {
             case "no-center-branching" where exact: mipSteps.append { $0.branchOnCentersFirst = false }
             case "no-lagrangian" where exact: mipSteps.append { $0.lagrangian = false }
             case "no-node-bound" where exact: mipSteps.append { $0.nodeLagrangian = false }
-            case "cuts" where exact: mipSteps.append { $0.cuts = true }
+            case "cuts" where exact: mipSteps.append { $0.cuts = .on }
+            case "no-cuts" where exact: mipSteps.append { $0.cuts = .off }
             case "no-portfolio" where exact: mipSteps.append { $0.portfolio = false }
             case "kmeans++": steps.append { $0.seeding = .kmeansPlusPlus }
             case "bisection": steps.append { $0.seeding = .bisection }

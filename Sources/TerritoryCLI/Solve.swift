@@ -10,6 +10,7 @@ enum Method: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension Seeding: ExpressibleByArgument {}
+extension CuttingPlanes: ExpressibleByArgument {}
 
 struct Solve: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -85,8 +86,8 @@ struct Solve: ParsableCommand {
     @Flag(name: .customLong("solver-log"), help: "MIP: print GLPK's log on stderr (with elapsed seconds).")
     var solverLog = false
 
-    @Flag(name: .customLong("cuts"), help: "MIP: switch GLPK's cutting planes on.")
-    var cuts = false
+    @Option(help: ArgumentHelp("MIP: GLPK's cutting planes: auto (one run of the portfolio cuts on fixed-center models with bands), on or off.", valueName: "auto|on|off"))
+    var cuts: CuttingPlanes = .automatic
 
     @Flag(name: .customLong("no-pseudocost"), help: "MIP: GLPK's default branching instead of pseudocosts with best-bound backtracking.")
     var noPseudocost = false

@@ -124,7 +124,7 @@ public enum MIPSolver {
         }
         var milp = MILPOptions()
         milp.relativeGap = options.relativeGap
-        milp.cuts = options.cuts
+        milp.cuts = options.cuts == .on
         milp.pseudocostBranching = options.pseudocostBranching
         if options.branchOnCentersFirst { milp.branchFirst = model.centerColumns }
         milp.log = options.log
@@ -152,24 +152,36 @@ public enum MIPSolver {
         // rule, one backtracking to the best bound and one by best projection.
         // Large models (over 15,000 columns) run once: two copies would solve the same slow root
         // LP twice, and pseudocost initialisation there takes minutes.
+        // With fixed centers (n·k columns) the root LP takes seconds even at 20,000 columns, so
+        // two runs pay there; free-center models (n² columns) are slower per column.
         let remaining = milp.timeLimit.map { Double($0.components.seconds) } ?? .infinity
-        let small = model.program.variableCount <= 15_000
+        let small = model.program.variableCount <= (model.form == .fixedCenters ? 60_000 : 15_000)
         let pseudocost = options.pseudocostBranching && remaining >= 30 && small
         let twoRuns = options.portfolio && availableCores >= 2 && small
         let splitting = twoRuns && !milp.branchFirst.isEmpty
-        let strategies: [(pseudocost: Bool, projection: Bool)] = twoRuns
-            ? (splitting ? [(pseudocost, false), (pseudocost, false)]
-                : pseudocost ? [(true, false), (false, false)] : [(false, false), (false, true)])
-            : [(pseudocost, false)]
+        var strategies: [(pseudocost: Bool, projection: Bool, cuts: Bool)] = twoRuns
+            ? (splitting ? [(pseudocost, false, milp.cuts), (pseudocost, false, milp.cuts)]
+                : pseudocost ? [(true, false, milp.cuts), (false, false, milp.cuts)] : [(false, false, milp.cuts), (false, true, milp.cuts)])
+            : [(pseudocost, false, milp.cuts)]
+        if options.cuts == .automatic, model.form == .fixedCenters, !problem.balance.isEmpty {
+            // One run cuts (the bound), the other keeps the node rate; alone, the run cuts. The
+            // cutting run branches by GLPK's default rule: its pseudocost initialisation, which
+            // never calls back, took 48 s on the cut-enlarged LP of 20,000 columns.
+            let cutting = strategies.count - 1
+            strategies[cutting].cuts = true
+            strategies[cutting].pseudocost = false
+        }
+        let runStrategies = strategies
         let signal = StopSignal()
         let split = SearchSplit()
         if let incumbent { split.offer(incumbent.travel) }
         let solving = program
         let base = milp
-        let runs: [Result<MILPResult, MILPError>] = parallelMap(strategies.count) { s in
+        let runs: [Result<MILPResult, MILPError>] = parallelMap(runStrategies.count) { s in
             var o = base
-            o.pseudocostBranching = strategies[s].pseudocost
-            o.bestProjection = strategies[s].projection
+            o.pseudocostBranching = runStrategies[s].pseudocost
+            o.bestProjection = runStrategies[s].projection
+            o.cuts = runStrategies[s].cuts
             o.stopSignal = signal
             if splitting { o.split = (split, s == 1) }
             let r = Result { () throws(MILPError) -> MILPResult in try GLPKSolver.solve(solving, options: o) }
