@@ -222,6 +222,9 @@ public struct MILPResult: Sendable {
     public var rawStatus: String
     /// The root LP relaxation's objective (a bound), when it was solved.
     public var rootBound: Double?
+    /// Pure LPs: the reduced cost of every column at the optimum (for minimization, ≥ 0 at a
+    /// column's lower bound and ≤ 0 at its upper bound); nil otherwise.
+    public var reducedCosts: [Double]?
     /// Integer columns fixed by reduced costs before branching.
     public var fixedByReducedCost = 0
     /// Nodes branched on a column of `MILPOptions.branchFirst`.

@@ -53,6 +53,7 @@ public struct BenchmarkMethod: Sendable, Hashable {
             case "cuts" where exact: mipSteps.append { $0.cuts = .on }
             case "no-cuts" where exact: mipSteps.append { $0.cuts = .off }
             case "no-portfolio" where exact: mipSteps.append { $0.portfolio = false }
+            case "no-core" where exact: mipSteps.append { $0.coreShare = 0 }
             case "kmeans++": steps.append { $0.seeding = .kmeansPlusPlus }
             case "bisection": steps.append { $0.seeding = .bisection }
             default:

@@ -92,6 +92,9 @@ struct Solve: ParsableCommand {
     @Flag(name: .customLong("no-pseudocost"), help: "MIP: GLPK's default branching instead of pseudocosts with best-bound backtracking.")
     var noPseudocost = false
 
+    @Flag(name: .customLong("no-core"), help: "MIP: skip the core search (fixed centers: the MIP over the LP's cheapest assignments, solved before branch and bound).")
+    var noCore = false
+
     @Flag(name: .customLong("no-node-bound"), help: "MIP: bound tree nodes by GLPK's LP alone (no knapsack Lagrangian at the nodes of capacitated p-median models).")
     var noNodeBound = false
 
@@ -182,6 +185,7 @@ struct Solve: ParsableCommand {
             }
             mip.pseudocostBranching = !noPseudocost
             mip.nodeLagrangian = !noNodeBound
+            if noCore { mip.coreShare = 0 }
             if let gap { mip.relativeGap = gap }
             outcome = MIPSolver.solve(design, options: mip)
         } else {

@@ -52,12 +52,16 @@ public enum MIPSolver {
         // Relax and repair (fixed centers): the LP relaxation of these models has few fractional
         // units, so rounding each unit to its largest share and letting the local search repair
         // the bands from there usually lands far closer to the LP bound than a fresh heuristic.
+        // The LP is solved with the assignments uncapped (``TerritoryModel/relaxationForPricing()``)
+        // so that its reduced costs can pick the core problem below.
+        var pricedRelaxation: (values: [Double], reducedCosts: [Double])?
         if options.warmStart, model.form == .fixedCenters, !problem.requiresContiguity, options.softBandWeight == nil,
-           problem.disruptionBudget == nil {
+           problem.disruptionBudget == nil, let pricing = model.relaxationForPricing() {
             var lp = MILPOptions()
             if let limit = options.timeLimit { lp.timeLimit = max(limit * 0.25 - (ContinuousClock.now - start), .milliseconds(100)) }
-            if case .success(let relaxation) = Result(catching: { () throws(MILPError) -> MILPResult in try GLPKSolver.solve(model.program.relaxed(), options: lp) }),
+            if case .success(let relaxation) = Result(catching: { () throws(MILPError) -> MILPResult in try GLPKSolver.solve(pricing, options: lp) }),
                relaxation.status == .optimal, let x = relaxation.values, var rounded = model.roundedPlan(fromRelaxation: x) {
+                if let reduced = relaxation.reducedCosts { pricedRelaxation = (x, reduced) }
                 rounded.centers = problem.territories.map(\.center)
                 var repair = problem
                 repair.baseline = rounded
@@ -82,6 +86,22 @@ public enum MIPSolver {
             counters.windowsSolved += polished.windowsSolved
             counters.windowsImproved += polished.windowsImproved
             if polished.windowsImproved > 0 { offer(polished.plan) }
+        }
+        // Core search (fixed centers): the MIP over the LP's assignments, the incumbent's and the
+        // cheapest others by reduced cost, one core size per core. A better incumbent here also
+        // tightens reduced-cost fixing in the full search.
+        if let priced = pricedRelaxation, let current = incumbent, options.coreShare > 0 {
+            let limit = options.timeLimit.map { max($0 * options.coreShare, .milliseconds(100)) } ?? .seconds(30)
+            let core = CoreSearch.solve(model: model, lpValues: priced.values, reducedCosts: priced.reducedCosts,
+                                        incumbent: current.vector, incumbentTravel: current.travel,
+                                        extra: CoreSearch.extraColumns(units: problem.unitCount, cores: availableCores),
+                                        timeLimit: limit, log: options.log)
+            counters.coreSolved += core.solved
+            for vector in core.vectors {
+                let before = incumbent?.travel ?? .infinity
+                offer(model.plan(from: vector))
+                if let after = incumbent?.travel, after < before - 1e-9 * max(1, abs(before)) { counters.coreImproved += 1 }
+            }
         }
         // Lagrangian bound (0-1 knapsack subproblems: stronger than the LP on capacitated models)
         // as a floor for the reported bound, and Lagrangian fixing: a candidate center whose

@@ -17,6 +17,9 @@ public struct MIPOptions: Sendable {
     /// Share of the time limit for the MIP window search (``WindowSearch``) that polishes the
     /// warm start before branch and bound (models without contiguity or soft bands); 0 skips it.
     public var windowShare = 0.1
+    /// Share of the time limit for the core search (``CoreSearch``; fixed-center models without
+    /// contiguity, soft bands or a disruption budget) before branch and bound; 0 skips it.
+    public var coreShare = 0.35
     /// Compute a Lagrangian bound (a floor for the reported bound) and, with free centers, rule
     /// out candidate centers by Lagrangian fixing before branch and bound.
     public var lagrangian = true
@@ -397,6 +400,43 @@ public struct TerritoryModel: Sendable {
             }
         }
         return Plan(assignment: assignment, labels: problem.territories.map(\.label), centers: problem.territories.map(\.center))
+    }
+
+    /// Fixed centers: the LP relaxation with the assignment columns' upper bound of 1 lifted
+    /// (each unit's row already caps them), so that the duals price the rows alone and the
+    /// reduced costs mean what ``coreColumns(lpValues:reducedCosts:incumbent:extra:)`` reads
+    /// from them. nil for free centers.
+    func relaxationForPricing() -> LinearProgram? {
+        guard form == .fixedCenters else { return nil }
+        var relaxed = program.relaxed()
+        for column in assign where column >= 0 {
+            let v = relaxed.variables[Int(column)]
+            if v.lower == 0 && v.upper == 1 { relaxed.setBounds(Int(column), lower: 0, upper: .infinity) }
+        }
+        return relaxed
+    }
+
+    /// Fixed centers: the columns of a *core* problem, ascending. Every column that is not a
+    /// unit-to-territory assignment stays; of the assignments, those the LP uses, the
+    /// incumbent's, those held at 1, and the `extra` others with the smallest reduced costs
+    /// (ties by column). Assignments a skill or lock forbids (upper bound 0) leave.
+    /// - Complexity: O(columns log columns).
+    func coreColumns(lpValues: [Double], reducedCosts: [Double], incumbent: [Double], extra: Int) -> [Int] {
+        precondition(form == .fixedCenters && lpValues.count == program.variableCount
+            && reducedCosts.count == program.variableCount && incumbent.count == program.variableCount)
+        var keep = [Bool](repeating: true, count: program.variableCount)
+        var candidates: [Int] = []
+        for column in assign where column >= 0 {
+            let j = Int(column)
+            let v = program.variables[j]
+            if v.upper <= 0 { keep[j] = false; continue }
+            if v.lower > 0 || lpValues[j] > 1e-9 || incumbent[j] > 0.5 { continue }
+            keep[j] = false
+            candidates.append(j)
+        }
+        candidates.sort { (reducedCosts[$0], $0) < (reducedCosts[$1], $1) }
+        for j in candidates.prefix(max(extra, 0)) { keep[j] = true }
+        return keep.indices.filter { keep[$0] }
     }
 
     /// Free centers: the columns y_j = x_jj, one per candidate center; empty for fixed centers.

@@ -36,6 +36,9 @@ public struct SolveCounters: Sendable, Hashable {
     /// MIP window search: windows solved, and those that lowered travel.
     public var windowsSolved = 0
     public var windowsImproved = 0
+    /// MIP core search (fixed centers): core problems solved, and those whose plan lowered travel.
+    public var coreSolved = 0
+    public var coreImproved = 0
     /// Ejection chains (cyclic and path exchanges) applied to the final plan.
     public var chainsApplied = 0
     /// Debug mode: incremental objectives checked against a full re-evaluation, and mismatches.
@@ -55,6 +58,8 @@ public struct SolveCounters: Sendable, Hashable {
         s.locationSteps = l.locationSteps + r.locationSteps
         s.windowsSolved = l.windowsSolved + r.windowsSolved
         s.windowsImproved = l.windowsImproved + r.windowsImproved
+        s.coreSolved = l.coreSolved + r.coreSolved
+        s.coreImproved = l.coreImproved + r.coreImproved
         s.chainsApplied = l.chainsApplied + r.chainsApplied
         s.balanceChains = l.balanceChains + r.balanceChains
         s.perturbations = l.perturbations + r.perturbations
@@ -71,7 +76,8 @@ public struct SolveCounters: Sendable, Hashable {
          ("swapsApplied", swapsApplied), ("centerSwapsEvaluated", centerSwapsEvaluated),
          ("centerSwapsApplied", centerSwapsApplied), ("locationSteps", locationSteps),
          ("perturbations", perturbations), ("restarts", restarts), ("balanceChains", balanceChains), ("nodes", nodes),
-         ("windowsSolved", windowsSolved), ("windowsImproved", windowsImproved), ("chainsApplied", chainsApplied),
+         ("windowsSolved", windowsSolved), ("windowsImproved", windowsImproved), ("coreSolved", coreSolved), ("coreImproved", coreImproved),
+         ("chainsApplied", chainsApplied),
          ("deltaChecks", deltaChecks), ("deltaMismatches", deltaMismatches)]
     }
 }

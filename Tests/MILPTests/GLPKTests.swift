@@ -20,6 +20,72 @@ import Synchronization
         #expect(abs(result.values![x] - 3) < 1e-9 && abs(result.values![y] - 1) < 1e-9)
     }
 
+    @Test func reducedCostsOfAPureLP() throws {
+        // min x + 3y + 2z s.t. x + y + z = 1, x ≤ 0.4 → x = 0.4 at its upper bound, z = 0.6
+        // basic, y at 0. The row's dual is 2 (z's cost): reduced costs x: −1, y: 1, z: 0.
+        var lp = LinearProgram()
+        let x = lp.addVariable("x", upper: 0.4, objective: 1)
+        let y = lp.addVariable("y", objective: 3)
+        let z = lp.addVariable("z", objective: 2)
+        lp.addConstraint("one", [(x, 1), (y, 1), (z, 1)], lower: 1, upper: 1)
+        let result = try GLPKSolver.solve(lp)
+        #expect(result.status == .optimal)
+        let reduced = try #require(result.reducedCosts)
+        #expect(abs(reduced[x] + 1) < 1e-9 && abs(reduced[y] - 1) < 1e-9 && abs(reduced[z]) < 1e-9)
+        // A MILP reports none (its columns' duals belong to whatever LP GLPK solved last).
+        var mip = lp
+        mip.setBounds(y, lower: 0, upper: 1)
+        let w = mip.addVariable("w", upper: 1, kind: .binary, objective: 0.5)
+        mip.addConstraint("w_cover", [(w, 1), (z, -1)], lower: 0)
+        #expect(try GLPKSolver.solve(mip).reducedCosts == nil)
+    }
+
+    @Test func restrictedProgramsKeepTheirOptimumAndMapBack() throws {
+        let (lp, x) = pMedian()
+        let full = try GLPKSolver.solve(lp)
+        let best = try #require(full.values)
+        // Keep every column the optimum uses plus every third other one.
+        let keep = (0..<lp.variableCount).filter { best[$0] > 0.5 || $0 % 3 == 0 }
+        let restricted = lp.restricted(to: keep)
+        #expect(restricted.variableCount == keep.count && restricted.constraintCount == lp.constraintCount)
+        try restricted.validate()
+        let sub = try GLPKSolver.solve(restricted)
+        #expect(sub.status == .optimal)
+        #expect(abs(sub.objective! - full.objective!) < 1e-9)
+        let back = lp.expanding(sub.values!, keeping: keep)
+        #expect(back.count == lp.variableCount)
+        #expect(lp.maximumViolation(of: back).amount <= 1e-9)
+        #expect(abs(lp.objective(of: back) - full.objective!) < 1e-9)
+        // A restriction without any x_i3 (and not y3) cannot use median 3: never better.
+        let without3 = (0..<lp.variableCount).filter { column in column != 3 && !(0..<6).contains { x[$0][3] == column } }
+        let worse = try GLPKSolver.solve(lp.restricted(to: without3))
+        #expect(worse.objective! >= full.objective! - 1e-9)
+    }
+
+    @Test func splittingRangedRowsKeepsTheFeasibleSetAndRowIndices() throws {
+        // Two-sided knapsack rows: 3 ≤ Σ a x ≤ 5 over binaries, plus an equality and a one-sided row.
+        var lp = LinearProgram()
+        let a: [Double] = [1, 2, 2, 3, 4]
+        let costs: [Double] = [4, -1, 3, 2, -2]
+        let xs = (0..<5).map { lp.addVariable("x\($0)", kind: .binary, objective: costs[$0]) }
+        lp.addConstraint("band", xs.indices.map { (xs[$0], a[$0]) }, lower: 3, upper: 5)
+        lp.addConstraint("pick", [(xs[0], 1), (xs[1], 1)], lower: 1, upper: 1)
+        lp.addConstraint("cap", [(xs[3], 1), (xs[4], 1)], upper: 1)
+        let split = lp.splittingRangedRows()
+        #expect(split.constraintCount == 4)
+        #expect(split.constraints.map(\.name) == ["band_lo", "pick", "cap", "band_hi"])
+        #expect(split.constraints[0].lower == 3 && split.constraints[0].upper == .infinity)
+        #expect(split.constraints[3].lower == -.infinity && split.constraints[3].upper == 5)
+        // Every 0-1 point is feasible in one form exactly when it is in the other.
+        for mask in 0..<32 {
+            let point = (0..<5).map { Double((mask >> $0) & 1) }
+            #expect((lp.maximumViolation(of: point).amount <= 1e-12) == (split.maximumViolation(of: point).amount <= 1e-12))
+        }
+        let original = try GLPKSolver.solve(lp), halves = try GLPKSolver.solve(split)
+        #expect(original.status == .optimal && halves.status == .optimal)
+        #expect(abs(original.objective! - halves.objective!) < 1e-9)
+    }
+
     /// A 6-point p-median with p = 2 (strong linking x_ij ≤ y_j): the optimum pairs the clusters.
     func pMedian() -> (LinearProgram, x: [[Int]]) {
         let points: [(Double, Double)] = [(0, 0), (1, 0), (0, 1), (10, 10), (11, 10), (10, 12)]

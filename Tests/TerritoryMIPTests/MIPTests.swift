@@ -198,6 +198,78 @@ func smallProblem(n: Int = 24, k: Int = 3, tolerance: Double = 0.1, seed: UInt64
         #expect(WindowSearch.inapplicability(contiguous) != nil)
     }
 
+    /// Core search on a fixed-center model: the pricing LP's reduced costs are those of the row
+    /// duals alone (none negative), the core keeps the LP's and the incumbent's assignments plus
+    /// exactly the cheapest others, and every plan it returns meets every row, costs no more than
+    /// the incumbent and no less than the proven optimum of the whole model.
+    @Test func coreSearchKeepsThePricedColumnsAndReturnsValidPlans() throws {
+        var problem = smallProblem(n: 60, k: 4, tolerance: 0.05, seed: 11)
+        problem.territories = [
+            TerritorySpec(label: "R1", center: .point(Point(x: 150, y: 150))),
+            TerritorySpec(label: "R2", center: .point(Point(x: 850, y: 200))),
+            TerritorySpec(label: "R3", center: .point(Point(x: 200, y: 800))),
+            TerritorySpec(label: "R4", center: .unit(7)),
+        ]
+        problem.territoriesAreNamed = true
+        try problem.validate()
+        let model = try TerritoryModel(problem: problem)
+        let pricing = try #require(model.relaxationForPricing())
+        let lp = try GLPKSolver.solve(pricing)
+        #expect(lp.status == .optimal)
+        let x = try #require(lp.values), reduced = try #require(lp.reducedCosts)
+        for (j, v) in model.program.variables.enumerated() where v.lower == 0 && v.upper > 0 {
+            #expect(reduced[j] >= -1e-7, "column \(v.name): reduced cost \(reduced[j])")
+        }
+        var heuristic = HeuristicOptions()
+        heuristic.timeLimit = nil
+        heuristic.stallLimit = 0
+        heuristic.cyclicExchange = false
+        let start = try #require(HeuristicSolver.solve(problem, options: heuristic).plan)
+        let incumbent = try #require(model.vector(for: start))
+        #expect(model.program.maximumViolation(of: incumbent).amount <= 1e-6)
+        let incumbentTravel = model.program.objective(of: incumbent)
+
+        let extra = 12
+        let core = model.coreColumns(lpValues: x, reducedCosts: reduced, incumbent: incumbent, extra: extra)
+        let kept = Set(core)
+        #expect(core == core.sorted())
+        let base = (0..<model.program.variableCount).filter { x[$0] > 1e-9 || incumbent[$0] > 0.5 || model.program.variables[$0].lower > 0 }
+        #expect(base.allSatisfy(kept.contains))
+        #expect(core.count == Set(base).count + extra)
+        let others = (0..<model.program.variableCount).filter { !Set(base).contains($0) && model.program.variables[$0].upper > 0 }
+        let cheapestLeftOut = others.filter { !kept.contains($0) }.map { reduced[$0] }.min() ?? .infinity
+        let dearestTaken = others.filter(kept.contains).map { reduced[$0] }.max() ?? -.infinity
+        #expect(dearestTaken <= cheapestLeftOut)
+
+        let optimum = try #require(MIPSolver.solve(problem, options: quickMIP()).reportedTravel)
+        let outcome = CoreSearch.solve(model: model, lpValues: x, reducedCosts: reduced, incumbent: incumbent,
+                                       incumbentTravel: incumbentTravel, extra: [extra, 40], timeLimit: .seconds(30))
+        #expect(outcome.solved == 2)
+        #expect(outcome.columns.count == 2 && outcome.columns[0] < outcome.columns[1])
+        #expect(!outcome.vectors.isEmpty)  // the warm start at least
+        for vector in outcome.vectors {
+            #expect(model.program.maximumViolation(of: vector).amount <= 1e-6)
+            let travel = model.program.objective(of: vector)
+            #expect(travel <= incumbentTravel + 1e-6 * incumbentTravel)
+            #expect(travel >= optimum - 1e-6 * optimum)
+            let evaluation = Evaluator.evaluate(model.plan(from: vector), in: problem)
+            #expect(evaluation.feasible, "\(evaluation.violations)")
+            #expect(abs(evaluation.travel - travel) <= 1e-6 * travel)
+        }
+        #expect(CoreSearch.extraColumns(units: 1000, cores: 2) == [40, 100])
+        #expect(CoreSearch.extraColumns(units: 1000, cores: 1) == [40])
+
+        // The solver runs it with a warm start (and skips it when asked).
+        var withCore = quickMIP(warmStart: true)
+        withCore.timeLimit = .seconds(20)
+        let solved = MIPSolver.solve(problem, options: withCore)
+        #expect(solved.counters.coreSolved >= 1)
+        let final = Evaluator.evaluate(try #require(solved.plan), in: problem)
+        #expect(final.feasible && abs(final.travel - solved.reportedTravel!) <= 1e-6 * final.travel)
+        withCore.coreShare = 0
+        #expect(MIPSolver.solve(problem, options: withCore).counters.coreSolved == 0)
+    }
+
     /// The heuristic followed by windows: feasible, never worse than the heuristic alone, its
     /// reported travel the evaluator's; skipped on small problems and with contiguity.
     @Test func polishedHeuristicImprovesOnTheHeuristic() throws {

@@ -142,6 +142,7 @@ public enum GLPKSolver {
             var lp = MILPResult(status: .optimal, objective: rootBound, bound: rootBound, values: values, nodes: 0,
                                 seconds: elapsed(), warmStartUsed: false, rawStatus: "LP optimal")
             lp.rootBound = rootBound
+            lp.reducedCosts = (1...n).map { glp_get_col_dual(P, Int32($0)) }
             return lp
         }
 
