@@ -88,19 +88,25 @@ public enum MIPSolver {
             if polished.windowsImproved > 0 { offer(polished.plan) }
         }
         // Core search (fixed centers): the MIP over the LP's assignments, the incumbent's and the
-        // cheapest others by reduced cost, one core size per core. A better incumbent here also
-        // tightens reduced-cost fixing in the full search.
-        if let priced = pricedRelaxation, let current = incumbent, options.coreShare > 0 {
-            let limit = options.timeLimit.map { max($0 * options.coreShare, .milliseconds(100)) } ?? .seconds(30)
-            let core = CoreSearch.solve(model: model, lpValues: priced.values, reducedCosts: priced.reducedCosts,
-                                        incumbent: current.vector, incumbentTravel: current.travel,
-                                        extra: CoreSearch.extraColumns(units: problem.unitCount, cores: availableCores),
-                                        timeLimit: limit, log: options.log)
-            counters.coreSolved += core.solved
-            for vector in core.vectors {
-                let before = incumbent?.travel ?? .infinity
-                offer(model.plan(from: vector))
-                if let after = incumbent?.travel, after < before - 1e-9 * max(1, abs(before)) { counters.coreImproved += 1 }
+        // cheapest others by reduced cost, one core size per core, in rounds while a round
+        // improves (a new incumbent changes the core and the cutoff). A better incumbent here
+        // also tightens reduced-cost fixing in the full search; the full search's bound comes
+        // mostly from its root cuts, so it can spare the time.
+        if let priced = pricedRelaxation, incumbent != nil, options.coreShare > 0 {
+            let budget = options.timeLimit.map { max($0 * options.coreShare, .milliseconds(200)) } ?? .seconds(60)
+            let coreDeadline = ContinuousClock.now + budget
+            var round = 0
+            while let current = incumbent, ContinuousClock.now + .milliseconds(100) < coreDeadline {
+                let limit = min(budget / 2, coreDeadline - ContinuousClock.now)
+                let core = CoreSearch.solve(model: model, lpValues: priced.values, reducedCosts: priced.reducedCosts,
+                                            incumbent: current.vector, incumbentTravel: current.travel,
+                                            extra: CoreSearch.extraColumns(units: problem.unitCount, cores: availableCores, round: round),
+                                            timeLimit: limit, log: options.log)
+                counters.coreSolved += core.solved
+                for vector in core.vectors { offer(model.plan(from: vector)) }
+                guard let after = incumbent?.travel, after < current.travel - 1e-9 * max(1, abs(current.travel)) else { break }
+                counters.coreImproved += 1
+                round += 1
             }
         }
         // Lagrangian bound (0-1 knapsack subproblems: stronger than the LP on capacitated models)

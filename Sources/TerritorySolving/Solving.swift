@@ -36,7 +36,7 @@ public struct SolveCounters: Sendable, Hashable {
     /// MIP window search: windows solved, and those that lowered travel.
     public var windowsSolved = 0
     public var windowsImproved = 0
-    /// MIP core search (fixed centers): core problems solved, and those whose plan lowered travel.
+    /// MIP core search (fixed centers): core problems solved, and rounds of them that lowered travel.
     public var coreSolved = 0
     public var coreImproved = 0
     /// Ejection chains (cyclic and path exchanges) applied to the final plan.

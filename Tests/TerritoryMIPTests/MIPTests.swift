@@ -258,6 +258,7 @@ func smallProblem(n: Int = 24, k: Int = 3, tolerance: Double = 0.1, seed: UInt64
         }
         #expect(CoreSearch.extraColumns(units: 1000, cores: 2) == [40, 100])
         #expect(CoreSearch.extraColumns(units: 1000, cores: 1) == [40])
+        #expect(CoreSearch.extraColumns(units: 1000, cores: 2, round: 1) == [100, 200])
 
         // The solver runs it with a warm start (and skips it when asked).
         var withCore = quickMIP(warmStart: true)
