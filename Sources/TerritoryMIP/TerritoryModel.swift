@@ -19,7 +19,8 @@ public struct MIPOptions: Sendable {
     public var windowShare = 0.1
     /// Share of the time limit for the core search (``CoreSearch``; fixed-center models without
     /// contiguity, soft bands or a disruption budget) before branch and bound, in rounds of at
-    /// most half of it each while a round improves the plan; 0 skips it.
+    /// most half of it each while a round improves the plan (60 s in all without a time limit);
+    /// 0 skips it.
     public var coreShare = 0.55
     /// Compute a Lagrangian bound (a floor for the reported bound) and, with free centers, rule
     /// out candidate centers by Lagrangian fixing before branch and bound.
