@@ -60,6 +60,10 @@ import Synchronization
         let without3 = (0..<lp.variableCount).filter { column in column != 3 && !(0..<6).contains { x[$0][3] == column } }
         let worse = try GLPKSolver.solve(lp.restricted(to: without3))
         #expect(worse.objective! >= full.objective! - 1e-9)
+        let worseBack = lp.expanding(try #require(worse.values), keeping: without3)
+        #expect(worseBack[3] == 0 && (0..<6).allSatisfy { worseBack[x[$0][3]] == 0 })
+        #expect(lp.maximumViolation(of: worseBack).amount <= 1e-9)
+        #expect(abs(lp.objective(of: worseBack) - worse.objective!) < 1e-9)
     }
 
     @Test func splittingRangedRowsKeepsTheFeasibleSetAndRowIndices() throws {
