@@ -20,6 +20,7 @@
 //  - a component of the unplaced vertices holds no later root (it would have to join S whole:
 //    impossible if it holds an excluded vertex, or if S plus it breaks a band), or holds r later
 //    roots but less than r band bottoms of population or land;
+//  - a later district cannot reach its bands in what S leaves (the same bounds as the next rule);
 //  - no vertex set reachable from S (through vertices neither excluded nor beyond the band's top by
 //    their cheapest connecting path, population- and land-weighted) can lift S to a band's bottom:
 //    fractional knapsacks, sparsest first for land, densest first for population.
@@ -64,6 +65,31 @@ static int rest_ok(int lv, M rest) {
   }
   return 1;
 }
+
+// Can a connected district grown from S (population ps, land ls) through pool reach both bands'
+// bottoms without breaking their tops? Fractional knapsacks over the vertices whose cheapest path
+// from S (population- and land-weighted) stays within the tops. Necessary, not sufficient.
+static int can_complete(M S, M pool, double ps, double ls) {
+  if (ps > hi || ls > hi) return 0;
+  double dp[128], dl[128];
+  for (int v = 0; v < n; v++) { dp[v] = 1e9; dl[v] = 1e9; }
+  M t = S; while (t) { int v = lowbit(t); t &= t - 1; dp[v] = 0; dl[v] = 0; }
+  for (int pass = 0; pass < 2; pass++) {
+    double *dd = pass ? dl : dp; const double *w = pass ? land : pop; double budget = pass ? hi - ls : hi - ps;
+    M done = 0, open = S;
+    while (open) {
+      int b = -1; M o = open; while (o) { int v = lowbit(o); o &= o - 1; if (b < 0 || dd[v] < dd[b]) b = v; }
+      open &= ~BIT(b); done |= BIT(b);
+      M nbv = nbm[b] & pool & ~done;
+      while (nbv) { int u = lowbit(nbv); nbv &= nbv - 1; double c = dd[b] + w[u]; if (c < dd[u] && c <= budget + 1e-12) { dd[u] = c; open |= BIT(u); } }
+    }
+    M keep = 0; M q = pool; while (q) { int v = lowbit(q); q &= q - 1; if (dd[v] <= budget + 1e-12) keep |= BIT(v); }
+    pool = keep;
+  }
+  if (ls < lo) { double need = lo - ls, pp = ps; for (int k = 0; k < n && need > 0; k++) { int v = byDensAsc[k]; if (!(pool & BIT(v))) continue; double f = land[v] < need ? 1 : need / land[v]; pp += f * pop[v]; need -= f * land[v]; } if (need > 1e-12 || pp > hi) return 0; }
+  if (ps < lo) { double bud = hi - ls, pp = ps; for (int k = 0; k < n && bud > 0; k++) { int v = byDensDesc[k]; if (!(pool & BIT(v))) continue; double f = land[v] < bud ? 1 : bud / land[v]; pp += f * pop[v]; bud -= f * land[v]; } if (pp < lo) return 0; }
+  return 1;
+}
 // enumerate connected S ∋ root within allowed; X = excluded
 static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls) {
   int d = order[lv];
@@ -82,6 +108,14 @@ static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls)
       if (p < r * lo || l < r * lo) return 0;
     }
     if (forced) { double p, l; sums(forced, &p, &l); if (ps + p > hi || ls + l > hi) return 0; }
+  }
+  { // every later district must still be able to reach its bands in what S leaves
+    M rootsLeft = 0; for (int j = lv + 1; j < K; j++) rootsLeft |= BIT(droot[order[j]]);
+    for (int j = lv + 1; j < K; j++) {
+      int e = order[j], r = droot[e];
+      M region = comp_of(BIT(r), avail & ~S & ~banned[e] & ~(rootsLeft & ~BIT(r)));
+      if (!can_complete(BIT(r), region & ~BIT(r), pop[r], land[r])) return 0;
+    }
   }
   M reach = comp_of(S, allowed & ~X);
   M pool = reach & ~S;
