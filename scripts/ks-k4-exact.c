@@ -118,28 +118,7 @@ static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls)
     }
   }
   M reach = comp_of(S, allowed & ~X);
-  M pool = reach & ~S;
-  { // a vertex joins S only with a path of other vertices: drop those whose cheapest path breaks a band
-    double dp[128], dl[128]; M done = 0, open = 0;
-    for (int v = 0; v < n; v++) { dp[v] = 1e9; dl[v] = 1e9; }
-    M t = S; while (t) { int v = lowbit(t); t &= t - 1; dp[v] = 0; dl[v] = 0; }
-    // Dijkstra on population (vertex weights), then on land; n is small, O(n^2)
-    for (int pass = 0; pass < 2; pass++) {
-      double *dd = pass ? dl : dp; const double *w = pass ? land : pop; double budget = pass ? hi - ls : hi - ps;
-      done = 0; open = S;
-      while (open) {
-        int b = -1; M o = open; while (o) { int v = lowbit(o); o &= o - 1; if (b < 0 || dd[v] < dd[b]) b = v; }
-        open &= ~BIT(b); done |= BIT(b);
-        M nbv = nbm[b] & pool & ~done;
-        while (nbv) { int u = lowbit(nbv); nbv &= nbv - 1; double c = dd[b] + w[u]; if (c < dd[u] && c <= budget + 1e-12) { dd[u] = c; open |= BIT(u); } }
-      }
-      M keep = 0; M q = pool; while (q) { int v = lowbit(q); q &= q - 1; if (dd[v] <= budget + 1e-12) keep |= BIT(v); }
-      pool = keep;
-    }
-  }
-  // knapsack bounds
-  if (ls < lo) { double need = lo - ls, pp = ps; for (int k = 0; k < n && need > 0; k++) { int v = byDensAsc[k]; if (!(pool & BIT(v))) continue; double t = land[v] < need ? 1 : need / land[v]; pp += t * pop[v]; need -= t * land[v]; } if (need > 1e-12 || pp > hi) return 0; }
-  if (ps < lo) { double bud = hi - ls, pp = ps; for (int k = 0; k < n && bud > 0; k++) { int v = byDensDesc[k]; if (!(pool & BIT(v))) continue; double t = land[v] < bud ? 1 : bud / land[v]; pp += t * pop[v]; bud -= t * land[v]; } if (pp < lo) return 0; }
+  if (!can_complete(S, reach & ~S, ps, ls)) return 0;
   M front = 0; { M t = S; while (t) { int v = lowbit(t); t &= t - 1; front |= nbm[v]; } } front &= allowed & ~S & ~X;
   if (!front) {
     if (ps < lo || ls < lo) return 0;
@@ -199,7 +178,8 @@ int main(int argc, char **argv) {
   M all = (n == 128) ? ~(M)0 : (BIT(n) - 1);
   int ok = solve_level(0, all);
   printf("D-root %s order %s: %s  cpu %.1fs", dRoot, ord, ok ? "PLAN" : (nodeLimit && (nodes[0] > nodeLimit || nodes[1] > nodeLimit || nodes[2] > nodeLimit) ? "LIMIT" : "none"), (double)(clock() - t0) / CLOCKS_PER_SEC);
-  for (int k = 0; k < 3; k++) printf("  lv%d nodes %lld cands %lld", k, nodes[k], cands[k]); printf("\n");
+  for (int k = 0; k < 3; k++) printf("  lv%d nodes %lld cands %lld", k, nodes[k], cands[k]);
+  printf("\n");
   if (ok) for (int k = 0; k < 4; k++) { double p, l; sums(planM[k], &p, &l); printf("district %c pop %.4f land %.4f:", 'A' + k, p, l); for (int i = 0; i < n; i++) if (planM[k] & BIT(i)) printf(" %s", nm[i]); printf("\n"); }
   return 0;
 }
