@@ -3,11 +3,21 @@
 //
 // Build and run:
 //   python3 scripts/ks-k4-graph.py datasets/districting-us-county/county20.json > ks.txt
-//   cc -O2 -o ks-k4-exact scripts/ks-k4-exact.c
-//   ./ks-k4-exact ks.txt 0.05 ROOT ORDER [NODE_LIMIT]
+//   cc -O2 -o ks-k4-exact scripts/ks-k4-exact.c -lm
+//   ./ks-k4-exact ks.txt 0.05 ROOT ORDER [NODE_LIMIT] [--alone LETTERS [--alone-depth N]] [--part I/N] [--estimate PROBES]
 // ROOT names the most populous county of district D; ORDER is the order in which the districts are
 // enumerated, e.g. ADBC. Prints PLAN with the four districts, "none" (this case has no plan) or
 // LIMIT; progress goes to stderr every 5e7 nodes.
+//   --alone LETTERS  at every node of the first level, also require that each named later district
+//                    (e.g. D) can still be formed on its own in what is left: an exact one-district
+//                    search, skipped while the last set it found is still untouched.
+//   --alone-depth N  only at nodes where at most N units have been decided (included or excluded)
+//   --part I/N       search only every N-th subtree (the I-th, 0-based) below depth 14 of the first
+//                    level, so N processes with I = 0..N-1 share one case; the case has no plan
+//                    only when every part prints "none".
+//   --estimate N     do not search: estimate the size of the first level's tree with N random
+//                    root-to-leaf probes (Knuth's estimator; unbiased, heavy-tailed, so use
+//                    thousands of probes). Prints the mean and its standard error.
 //
 // Case split (README, "Contiguous county instances"): A holds Johnson, B Sedgwick, C Wyandotte
 // (Johnson and Sedgwick cannot share a district; Wyandotte can join neither), and D is the fourth
@@ -30,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <math.h>
 typedef unsigned __int128 M;
 #define BIT(i) (((M)1) << (i))
 static int n, deg[128], nb[128][16]; static double pop[128], land[128]; static char nm[128][32];
@@ -49,7 +60,7 @@ static M comp_of(M seed, M allowed) { // BFS closure of seed within allowed
   return c;
 }
 static void sums(M s, double *p, double *l) { double a = 0, b = 0; while (s) { int v = lowbit(s); s &= s - 1; a += pop[v]; b += land[v]; } *p = a; *l = b; }
-static int plan[4][128]; static M planM[4]; static int found = 0;
+static M planM[4];
 static int solve_level(int lv, M avail);
 // remainder check: every component of rest holds enough roots of the districts still to place
 static int rest_ok(int lv, M rest) {
@@ -69,7 +80,9 @@ static int rest_ok(int lv, M rest) {
 // Can a connected district grown from S (population ps, land ls) through pool reach both bands'
 // bottoms without breaking their tops? Fractional knapsacks over the vertices whose cheapest path
 // from S (population- and land-weighted) stays within the tops. Necessary, not sufficient.
+static M firstPassPool; // after each call: the vertices the first (population) pass kept; the bound ignores every other vertex
 static int can_complete(M S, M pool, double ps, double ls) {
+  firstPassPool = 0;
   if (ps > hi || ls > hi) return 0;
   double dp[128], dl[128];
   for (int v = 0; v < n; v++) { dp[v] = 1e9; dl[v] = 1e9; }
@@ -85,13 +98,39 @@ static int can_complete(M S, M pool, double ps, double ls) {
     }
     M keep = 0; M q = pool; while (q) { int v = lowbit(q); q &= q - 1; if (dd[v] <= budget + 1e-12) keep |= BIT(v); }
     pool = keep;
+    if (pass == 0) firstPassPool = keep;
   }
   if (ls < lo) { double need = lo - ls, pp = ps; for (int k = 0; k < n && need > 0; k++) { int v = byDensAsc[k]; if (!(pool & BIT(v))) continue; double f = land[v] < need ? 1 : need / land[v]; pp += f * pop[v]; need -= f * land[v]; } if (need > 1e-12 || pp > hi) return 0; }
   if (ps < lo) { double bud = hi - ls, pp = ps; for (int k = 0; k < n && bud > 0; k++) { int v = byDensDesc[k]; if (!(pool & BIT(v))) continue; double f = land[v] < bud ? 1 : bud / land[v]; pp += f * pop[v]; bud -= f * land[v]; } if (pp < lo) return 0; }
   return 1;
 }
+// Can district e (root r) be formed on its own inside allowed: a connected set containing r that
+// meets both bands? Exact (same branching and bounds as a level); on success aloneWitness holds
+// the set, which stays a witness for as long as the caller's available units still contain it.
+static long long aloneNodes, aloneCalls, alonePrunes; static M aloneWitness, witness[4]; static int aloneMask, aloneDepth = 1000;
+static int alone(M allowed, M S, M X, double ps, double ls) {
+  aloneNodes++;
+  if (ps > hi || ls > hi) return 0;
+  M reach = comp_of(S, allowed & ~X);
+  if (!can_complete(S, reach & ~S, ps, ls)) return 0;
+  if (ps >= lo && ls >= lo) { aloneWitness = S; return 1; }
+  M front = 0; { M t = S; while (t) { int v = lowbit(t); t &= t - 1; front |= nbm[v]; } } front &= allowed & ~S & ~X;
+  if (!front) return 0;
+  int best = -1; { M t = front; while (t) { int v = lowbit(t); t &= t - 1; if (best < 0 || pop[v] > pop[best]) best = v; } }
+  if (alone(allowed, S | BIT(best), X, ps + pop[best], ls + land[best])) return 1;
+  return alone(allowed, S, X | BIT(best), ps, ls);
+}
+// --estimate: the first level stops at each branching node and reports the vertex it would branch on
+static int probeMode, probeBest, partIndex, partCount = 1; static long long partCounter;
+#define PART_DEPTH 14
+static unsigned long long rng = 88172645463325252ULL;
+static unsigned long long xorshift(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng; }
 // enumerate connected S ∋ root within allowed; X = excluded
-static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls) {
+// parentPools (nullable): each later district's first-pass pool at the parent node; added: the vertex
+// the parent moved into S (-1 when it excluded one). A later district's check only reads S through
+// that pool, so it is skipped when the parent passed it and the change lies outside the pool.
+static long long laterChecks, laterSkips;
+static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls, const M *parentPools, int added) {
   int d = order[lv];
   if (nodeLimit && nodes[lv] > nodeLimit) return 0;
   nodes[lv]++;
@@ -109,16 +148,29 @@ static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls)
     }
     if (forced) { double p, l; sums(forced, &p, &l); if (ps + p > hi || ls + l > hi) return 0; }
   }
+  M pools[4] = {0, 0, 0, 0};
   { // every later district must still be able to reach its bands in what S leaves
     M rootsLeft = 0; for (int j = lv + 1; j < K; j++) rootsLeft |= BIT(droot[order[j]]);
     for (int j = lv + 1; j < K; j++) {
       int e = order[j], r = droot[e];
+      if (parentPools && (added < 0 || !(parentPools[e] & BIT(added)))) { pools[e] = parentPools[e]; laterSkips++; continue; }
+      laterChecks++;
       M region = comp_of(BIT(r), avail & ~S & ~banned[e] & ~(rootsLeft & ~BIT(r)));
       if (!can_complete(BIT(r), region & ~BIT(r), pop[r], land[r])) return 0;
+      pools[e] = firstPassPool;
     }
   }
   M reach = comp_of(S, allowed & ~X);
   if (!can_complete(S, reach & ~S, ps, ls)) return 0;
+  if (lv == 0 && popcnt(S) + popcnt(X) <= aloneDepth + 1) for (int j = 1; j < K; j++) { // --alone: the later district must still exist on its own
+    int e = order[j];
+    if (!((aloneMask >> e) & 1)) continue;
+    if (witness[e] && !(witness[e] & ~(avail & ~S))) continue;
+    M al = avail & ~S & ~banned[e]; for (int q = 1; q < K; q++) if (q != j) al &= ~BIT(droot[order[q]]);
+    aloneCalls++;
+    if (!alone(al, BIT(droot[e]), 0, pop[droot[e]], land[droot[e]])) { alonePrunes++; return 0; }
+    witness[e] = aloneWitness;
+  }
   M front = 0; { M t = S; while (t) { int v = lowbit(t); t &= t - 1; front |= nbm[v]; } } front &= allowed & ~S & ~X;
   if (!front) {
     if (ps < lo || ls < lo) return 0;
@@ -126,14 +178,17 @@ static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls)
     M rest = avail & ~S;
     if (!rest_ok(lv, rest)) return 0;
     planM[d] = S;
+    if (probeMode) return 0;
     return solve_level(lv + 1, rest);
   }
   // branch on the frontier vertex with the largest population (decides most)
   int best = -1; { M t = front; while (t) { int v = lowbit(t); t &= t - 1; if (best < 0 || pop[v] > pop[best]) best = v; } }
+  if (probeMode && lv == 0) { probeBest = best; return 2; }
+  if (lv == 0 && partCount > 1 && depth0 == PART_DEPTH && partCounter++ % partCount != partIndex) return 0;
   if (lv == 0) { path0[depth0++] = 0; }
-  if (enum_sets(lv, avail, allowed, S | BIT(best), X, ps + pop[best], ls + land[best])) return 1;
+  if (enum_sets(lv, avail, allowed, S | BIT(best), X, ps + pop[best], ls + land[best], pools, best)) return 1;
   if (lv == 0) path0[depth0 - 1] = 1;
-  int r_ = enum_sets(lv, avail, allowed, S, X | BIT(best), ps, ls);
+  int r_ = enum_sets(lv, avail, allowed, S, X | BIT(best), ps, ls, pools, -1);
   if (lv == 0) depth0--;
   return r_;
 }
@@ -149,13 +204,20 @@ static int solve_level(int lv, M avail) {
   M allowed = avail & ~banned[d];
   for (int j = lv + 1; j < K; j++) if (droot[order[j]] >= 0) allowed &= ~BIT(droot[order[j]]);
   int r = droot[d];
-  if (r >= 0) { if (!(allowed & BIT(r))) return 0; return enum_sets(lv, avail, allowed, BIT(r), 0, pop[r], land[r]); }
+  if (r >= 0) { if (!(allowed & BIT(r))) return 0; return enum_sets(lv, avail, allowed, BIT(r), 0, pop[r], land[r], 0, -1); }
   return 0;
 }
 int main(int argc, char **argv) {
   FILE *f = fopen(argv[1], "r"); tol = atof(argv[2]);
   const char *dRoot = argv[3]; const char *ord = argv[4]; // e.g. "DABC"
-  if (argc > 5) nodeLimit = atoll(argv[5]);
+  int probes = 0;
+  for (int a = 5; a < argc; a++) {
+    if (!strcmp(argv[a], "--alone") && a + 1 < argc) { for (const char *c = argv[++a]; *c; c++) aloneMask |= 1 << (*c - 'A'); }
+    else if (!strcmp(argv[a], "--alone-depth") && a + 1 < argc) aloneDepth = atoi(argv[++a]);
+    else if (!strcmp(argv[a], "--estimate") && a + 1 < argc) probes = atoi(argv[++a]);
+    else if (!strcmp(argv[a], "--part") && a + 1 < argc) { if (sscanf(argv[++a], "%d/%d", &partIndex, &partCount) != 2 || partCount < 1 || partIndex < 0 || partIndex >= partCount) { fprintf(stderr, "--part wants I/N with 0 <= I < N\n"); return 2; } }
+    else nodeLimit = atoll(argv[a]);
+  }
   fscanf(f, "%d", &n);
   for (int i = 0; i < n; i++) { fscanf(f, "%lf %lf %d", &pop[i], &land[i], &deg[i]); for (int j = 0; j < deg[i]; j++) { fscanf(f, "%d", &nb[i][j]); nbm[i] |= BIT(nb[i][j]); } fscanf(f, "%31s", nm[i]); }
   double tp = 0, tl = 0; for (int i = 0; i < n; i++) { tp += pop[i]; tl += land[i]; }
@@ -176,9 +238,33 @@ int main(int argc, char **argv) {
   }
   clock_t t0 = clock(); tstart = t0;
   M all = (n == 128) ? ~(M)0 : (BIT(n) - 1);
+  if (probes > 0) { // Knuth's estimator over the first level's tree (its internal nodes)
+    probeMode = 1;
+    int d0 = order[0]; M allowed0 = all & ~banned[d0]; for (int j = 1; j < K; j++) allowed0 &= ~BIT(droot[order[j]]);
+    double sum = 0; long double sumSq = 0;
+    for (int p = 0; p < probes; p++) {
+      M S0 = BIT(droot[d0]), X0 = 0; double ps0 = pop[droot[d0]], ls0 = land[droot[d0]], weight = 1, est = 0;
+      while (enum_sets(0, all, allowed0, S0, X0, ps0, ls0, 0, -1) == 2) {
+        est += weight;
+        int b = probeBest;
+        int in = enum_sets(0, all, allowed0, S0 | BIT(b), X0, ps0 + pop[b], ls0 + land[b], 0, -1) == 2;
+        int out = enum_sets(0, all, allowed0, S0, X0 | BIT(b), ps0, ls0, 0, -1) == 2;
+        if (!in && !out) break;
+        weight *= in + out;
+        if (in && (!out || (xorshift() & 1))) { S0 |= BIT(b); ps0 += pop[b]; ls0 += land[b]; } else X0 |= BIT(b);
+      }
+      sum += est; sumSq += (long double)est * est;
+    }
+    double mean = sum / probes, var = (double)(sumSq / probes) - mean * mean;
+    printf("D-root %s order %s: first level ~%.3g branching nodes (standard error %.2g), %d probes, cpu %.1fs", dRoot, ord, mean, sqrt(var > 0 ? var : 0) / sqrt(probes), probes, (double)(clock() - t0) / CLOCKS_PER_SEC);
+    if (aloneMask) printf("; alone checks %lld (%lld nodes) pruned %lld", aloneCalls, aloneNodes, alonePrunes);
+    printf("\n");
+    return 0;
+  }
   int ok = solve_level(0, all);
   printf("D-root %s order %s: %s  cpu %.1fs", dRoot, ord, ok ? "PLAN" : (nodeLimit && (nodes[0] > nodeLimit || nodes[1] > nodeLimit || nodes[2] > nodeLimit) ? "LIMIT" : "none"), (double)(clock() - t0) / CLOCKS_PER_SEC);
   for (int k = 0; k < 3; k++) printf("  lv%d nodes %lld cands %lld", k, nodes[k], cands[k]);
+  if (aloneMask) printf("  alone checks %lld (%lld nodes) pruned %lld", aloneCalls, aloneNodes, alonePrunes);
   printf("\n");
   if (ok) for (int k = 0; k < 4; k++) { double p, l; sums(planM[k], &p, &l); printf("district %c pop %.4f land %.4f:", 'A' + k, p, l); for (int i = 0; i < n; i++) if (planM[k] & BIT(i)) printf(" %s", nm[i]); printf("\n"); }
   return 0;
