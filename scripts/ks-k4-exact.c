@@ -61,6 +61,10 @@ static M comp_of(M seed, M allowed) { // BFS closure of seed within allowed
 }
 static void sums(M s, double *p, double *l) { double a = 0, b = 0; while (s) { int v = lowbit(s); s &= s - 1; a += pop[v]; b += land[v]; } *p = a; *l = b; }
 static M planM[4];
+// the units of allowed next to S but not in it
+static M frontier(M S, M allowed) { M f = 0, t = S; while (t) { int v = lowbit(t); t &= t - 1; f |= nbm[v]; } return f & allowed & ~S; }
+// the branching unit: the most populous of a non-empty set (decides most)
+static int heaviest(M set) { int best = -1; while (set) { int v = lowbit(set); set &= set - 1; if (best < 0 || pop[v] > pop[best]) best = v; } return best; }
 static int solve_level(int lv, M avail);
 // remainder check: every component of rest holds enough roots of the districts still to place
 static int rest_ok(int lv, M rest) {
@@ -114,22 +118,24 @@ static int alone(M allowed, M S, M X, double ps, double ls) {
   M reach = comp_of(S, allowed & ~X);
   if (!can_complete(S, reach & ~S, ps, ls)) return 0;
   if (ps >= lo && ls >= lo) { aloneWitness = S; return 1; }
-  M front = 0; { M t = S; while (t) { int v = lowbit(t); t &= t - 1; front |= nbm[v]; } } front &= allowed & ~S & ~X;
+  M front = frontier(S, allowed & ~X);
   if (!front) return 0;
-  int best = -1; { M t = front; while (t) { int v = lowbit(t); t &= t - 1; if (best < 0 || pop[v] > pop[best]) best = v; } }
+  int best = heaviest(front);
   if (alone(allowed, S | BIT(best), X, ps + pop[best], ls + land[best])) return 1;
   return alone(allowed, S, X | BIT(best), ps, ls);
 }
 // --estimate: the first level stops at each branching node and reports the vertex it would branch on
-static int probeMode, probeBest, partIndex, partCount = 1; static long long partCounter;
+static int probeMode, probeBest;
+// --part I/N: the first level keeps every N-th subtree (the I-th) at depth PART_DEPTH
+static int partIndex, partCount = 1; static long long partCounter;
 #define PART_DEPTH 14
 static unsigned long long rng = 88172645463325252ULL;
 static unsigned long long xorshift(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng; }
 // enumerate connected S ∋ root within allowed; X = excluded
 // parentPools (nullable): each later district's first-pass pool at the parent node; added: the vertex
 // the parent moved into S (-1 when it excluded one). A later district's check only reads S through
-// that pool, so it is skipped when the parent passed it and the change lies outside the pool.
-static long long laterChecks, laterSkips;
+// that pool (and never reads X), so it is skipped when the parent passed it and the change is an
+// exclusion or lies outside the pool.
 static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls, const M *parentPools, int added) {
   int d = order[lv];
   if (nodeLimit && nodes[lv] > nodeLimit) return 0;
@@ -153,8 +159,7 @@ static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls,
     M rootsLeft = 0; for (int j = lv + 1; j < K; j++) rootsLeft |= BIT(droot[order[j]]);
     for (int j = lv + 1; j < K; j++) {
       int e = order[j], r = droot[e];
-      if (parentPools && (added < 0 || !(parentPools[e] & BIT(added)))) { pools[e] = parentPools[e]; laterSkips++; continue; }
-      laterChecks++;
+      if (parentPools && (added < 0 || !(parentPools[e] & BIT(added)))) { pools[e] = parentPools[e]; continue; }
       M region = comp_of(BIT(r), avail & ~S & ~banned[e] & ~(rootsLeft & ~BIT(r)));
       if (!can_complete(BIT(r), region & ~BIT(r), pop[r], land[r])) return 0;
       pools[e] = firstPassPool;
@@ -171,7 +176,7 @@ static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls,
     if (!alone(al, BIT(droot[e]), 0, pop[droot[e]], land[droot[e]])) { alonePrunes++; return 0; }
     witness[e] = aloneWitness;
   }
-  M front = 0; { M t = S; while (t) { int v = lowbit(t); t &= t - 1; front |= nbm[v]; } } front &= allowed & ~S & ~X;
+  M front = frontier(S, allowed & ~X);
   if (!front) {
     if (ps < lo || ls < lo) return 0;
     cands[lv]++;
@@ -181,8 +186,7 @@ static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls,
     if (probeMode) return 0;
     return solve_level(lv + 1, rest);
   }
-  // branch on the frontier vertex with the largest population (decides most)
-  int best = -1; { M t = front; while (t) { int v = lowbit(t); t &= t - 1; if (best < 0 || pop[v] > pop[best]) best = v; } }
+  int best = heaviest(front);
   if (probeMode && lv == 0) { probeBest = best; return 2; }
   if (lv == 0 && partCount > 1 && depth0 == PART_DEPTH && partCounter++ % partCount != partIndex) return 0;
   if (lv == 0) { path0[depth0++] = 0; }
