@@ -5,9 +5,10 @@
 //   python3 scripts/ks-k4-graph.py datasets/districting-us-county/county20.json > ks.txt
 //   cc -O2 -o ks-k4-exact scripts/ks-k4-exact.c -lm
 //   ./ks-k4-exact ks.txt 0.05 ROOT ORDER [NODE_LIMIT] [--alone LETTERS [--alone-depth N]] [--part I/N] [--estimate PROBES]
+//                 [--dense LETTERS] [--sparse LETTERS] [--dense-bucket W] [--alone-level L] [--check-dense N]
 // ROOT names the most populous county of district D; ORDER is the order in which the districts are
 // enumerated, e.g. ADBC. Prints PLAN with the four districts, "none" (this case has no plan) or
-// LIMIT; progress goes to stderr every 5e7 nodes.
+// LIMIT; progress goes to stderr about once a CPU minute.
 //   --alone LETTERS  at every node of the first level, also require that each named later district
 //                    (e.g. D) can still be formed on its own in what is left: an exact one-district
 //                    search, skipped while the last set it found is still untouched.
@@ -15,6 +16,18 @@
 //   --part I/N       search only every N-th subtree (the I-th, 0-based) below depth 14 of the first
 //                    level, so N processes with I = 0..N-1 share one case; the case has no plan
 //                    only when every part prints "none".
+//   --dense LETTERS  like --alone for the named later districts, but each check first runs a short
+//                    search (5,000 nodes) for a set, and when that finds none, a frontier dynamic
+//                    program over a county sweep decides a one-sided relaxation (a connected set
+//                    with the root, at most the land band's top, at least the population band's
+//                    bottom); a "no" there prunes, otherwise the exact search runs.
+//   --sparse LETTERS the mirror relaxation (land band's bottom within the population band's top)
+//   --dense-bucket W land bucket of the dynamic program, as a share of the target (default 0.001)
+//   --alone-level L  run the one-district checks on levels 0..L (default 0)
+//   --check-dense N  do not search: on N random regions (D's allowed units minus a random
+//                    connected blob around Johnson) compare both relaxations with the exact
+//                    one-district search; a relaxation that refutes a region the search solves is
+//                    a bug (exit status 1)
 //   --estimate N     do not search: estimate the size of the first level's tree with N random
 //                    root-to-leaf probes (Knuth's estimator; unbiased, heavy-tailed, so use
 //                    thousands of probes). Prints the mean and its standard error.
@@ -51,7 +64,15 @@ static int droot[4]; static int order[4]; // districts order of enumeration
 static M banned[4];  // per district, vertices never allowed
 static int byDensAsc[128], byDensDesc[128];
 static long long nodes[4], cands[4], leafsOK;
+static clock_t lastReport;  // progress goes to stderr about once a CPU minute
 static long long nodeLimit = 0; static int depth0 = 0; static char path0[256]; static long long totalNodes = 0; static clock_t tstart;
+static long long aloneNodes, denseCalls, denseStates;
+static void maybe_report(void) {
+  if ((double)(clock() - lastReport) / CLOCKS_PER_SEC < 60) return;
+  lastReport = clock(); double pr = 0, w = 0.5; for (int i = 0; i < depth0 && i < 60; i++, w /= 2) if (path0[i]) pr += w;
+  fprintf(stderr, "  ... %.0fs lv0 %lld (%lld cands) lv1 %lld lv2 %lld, one-district checks %lld nodes, %lld dynamic programs (%lld states), level-0 tree explored ~%.6f\n",
+          (double)(clock() - tstart) / CLOCKS_PER_SEC, nodes[0], cands[0], nodes[1], nodes[2], aloneNodes, denseCalls, denseStates, pr);
+}
 static int popcnt(M m) { return __builtin_popcountll((unsigned long long)m) + __builtin_popcountll((unsigned long long)(m >> 64)); }
 static int lowbit(M m) { unsigned long long l = (unsigned long long)m; if (l) return __builtin_ctzll(l); return 64 + __builtin_ctzll((unsigned long long)(m >> 64)); }
 static M comp_of(M seed, M allowed) { // BFS closure of seed within allowed
@@ -111,9 +132,12 @@ static int can_complete(M S, M pool, double ps, double ls) {
 // Can district e (root r) be formed on its own inside allowed: a connected set containing r that
 // meets both bands? Exact (same branching and bounds as a level); on success aloneWitness holds
 // the set, which stays a witness for as long as the caller's available units still contain it.
-static long long aloneNodes, aloneCalls, alonePrunes; static M aloneWitness, witness[4]; static int aloneMask, aloneDepth = 1000;
+static int denseMask, sparseMask, checkDense, aloneLevel;
+static long long aloneCalls, alonePrunes; static M aloneWitness, witness[4]; static int aloneMask, aloneDepth = 1000;
+static long long aloneLimit;  // when nonzero, alone() gives up (returns 0) past this node count
 static int alone(M allowed, M S, M X, double ps, double ls) {
   aloneNodes++;
+  if (aloneLimit && aloneNodes > aloneLimit) return 0;
   if (ps > hi || ls > hi) return 0;
   M reach = comp_of(S, allowed & ~X);
   if (!can_complete(S, reach & ~S, ps, ls)) return 0;
@@ -123,6 +147,156 @@ static int alone(M allowed, M S, M X, double ps, double ls) {
   int best = heaviest(front);
   if (alone(allowed, S | BIT(best), X, ps + pop[best], ls + land[best])) return 1;
   return alone(allowed, S, X | BIT(best), ps, ls);
+}
+
+// --dense: a one-sided relaxation of "district e can be formed on its own in allowed", decided by a
+// frontier dynamic program over a fixed sweep of the counties: is there a connected set containing
+// the root, inside allowed, with land at most `landCap` and population at least `popNeed`? Sets
+// that agree on the sweep's frontier (which frontier counties are in, and which of those are joined)
+// and whose land falls into the same bucket are merged, keeping the least land and the most
+// population (an optimistic merge, so "no" stays a proof). Returns 0 only when no such set exists.
+#define DMAXF 20
+static int dOrd[128], dPos[128], dFsz[129], dFr[129][DMAXF], dNewIdx[129][DMAXF], dNbSlot[128][16], dNnb[128];
+static long long densePrunes;
+static void dense_init(void) {
+  int best[128], bestMax = 1 << 30; long bestSum = 1L << 60;
+  for (int s0 = 0; s0 < n; s0++) {  // greedy narrow-frontier order from every start; keep the narrowest
+    int done[128] = {0}, o[128], und[128], inF[128] = {0}, F = 0, mx = 0; long sum = 0;
+    for (int v = 0; v < n; v++) und[v] = deg[v];
+    for (int i = 0; i < n; i++) {
+      int pick = -1, pickF = 1 << 30, pickC = -1;
+      for (int v = 0; v < n; v++) {
+        if (done[v] || (i == 0 && v != s0)) continue;
+        int c = 0, leave = 0;
+        for (int j = 0; j < deg[v]; j++) { int u = nb[v][j]; if (done[u]) { c++; if (und[u] == 1) leave++; } }
+        if (i > 0 && c == 0) continue;
+        int newF = F + 1 - leave - (deg[v] == c);
+        if (newF < pickF || (newF == pickF && c > pickC)) { pick = v; pickF = newF; pickC = c; }
+      }
+      if (pick < 0) for (int v = 0; v < n; v++) if (!done[v]) { pick = v; break; }
+      done[pick] = 1; o[i] = pick;
+      for (int j = 0; j < deg[pick]; j++) { int u = nb[pick][j]; und[u]--; if (done[u] && und[u] == 0 && inF[u]) { inF[u] = 0; F--; } }
+      if (und[pick] > 0) { inF[pick] = 1; F++; }
+      if (F > mx) mx = F;
+      sum += F;
+    }
+    if (mx < bestMax || (mx == bestMax && sum < bestSum)) { bestMax = mx; bestSum = sum; memcpy(best, o, sizeof best); }
+  }
+  if (bestMax > DMAXF) { fprintf(stderr, "--dense: frontier %d too wide\n", bestMax); exit(2); }
+  for (int i = 0; i < n; i++) { dOrd[i] = best[i]; dPos[best[i]] = i; }
+  for (int i = 0; i <= n; i++) {
+    dFsz[i] = 0;
+    for (int k = 0; k < i; k++) { int v = dOrd[k], open = 0; for (int j = 0; j < deg[v]; j++) if (dPos[nb[v][j]] >= i) open = 1; if (open) dFr[i][dFsz[i]++] = v; }
+  }
+  for (int i = 0; i < n; i++) {  // layer i decides dOrd[i]: old frontier dFr[i], new frontier dFr[i + 1]
+    int v = dOrd[i];
+    for (int k = 0; k < dFsz[i + 1]; k++) { int u = dFr[i + 1][k]; dNewIdx[i][k] = -1; if (u == v) dNewIdx[i][k] = dFsz[i]; else for (int q = 0; q < dFsz[i]; q++) if (dFr[i][q] == u) dNewIdx[i][k] = q; }
+    dNnb[i] = 0; for (int j = 0; j < deg[v]; j++) { int u = nb[v][j]; if (dPos[u] < i) for (int q = 0; q < dFsz[i]; q++) if (dFr[i][q] == u) dNbSlot[i][dNnb[i]++] = q; }
+  }
+}
+typedef struct { unsigned char f[DMAXF]; int bucket; double land, pop; } DState;
+static DState *dCur, *dNxt; static size_t dCurN, dNxtN, dCurCap, dNxtCap; static int *dTab; static size_t dTabCap;
+static double dSufLand[129][129], dSufPop[129][129]; static int dSufN[129];
+static double dense_bound(int i, double landLeft) {  // most population the undecided part of allowed adds within landLeft
+  int m = dSufN[i]; if (landLeft >= dSufLand[i][m]) return dSufPop[i][m];
+  int a = 0, b = m; while (a < b) { int mid = (a + b) / 2; if (dSufLand[i][mid] >= landLeft) b = mid; else a = mid + 1; }
+  if (a == 0) return 0;
+  double l0 = dSufLand[i][a - 1], l1 = dSufLand[i][a], p0 = dSufPop[i][a - 1], p1 = dSufPop[i][a];
+  return p0 + (p1 - p0) * (landLeft - l0) / (l1 - l0);
+}
+static unsigned long long dHash(const DState *s, int F) { unsigned long long h = 1469598103934665603ull; for (int k = 0; k < F; k++) { h ^= s->f[k]; h *= 1099511628211ull; } h ^= (unsigned)s->bucket; h *= 1099511628211ull; return h ^ (h >> 31); }
+static void dInsert(const DState *s, int F) {
+  if (2 * (dNxtN + 1) > dTabCap) {
+    size_t c = dTabCap ? 2 * dTabCap : 4096; while (c < 4 * (dNxtN + 1)) c *= 2;
+    free(dTab); dTab = malloc(c * sizeof *dTab); dTabCap = c; memset(dTab, 0xff, c * sizeof *dTab);
+    for (size_t k = 0; k < dNxtN; k++) { size_t h = dHash(&dNxt[k], F) & (dTabCap - 1); while (dTab[h] >= 0) h = (h + 1) & (dTabCap - 1); dTab[h] = (int)k; }
+  }
+  size_t h = dHash(s, F) & (dTabCap - 1);
+  while (dTab[h] >= 0) {
+    DState *t = &dNxt[dTab[h]];
+    if (t->bucket == s->bucket && !memcmp(t->f, s->f, F)) { if (s->land < t->land) t->land = s->land; if (s->pop > t->pop) t->pop = s->pop; return; }
+    h = (h + 1) & (dTabCap - 1);
+  }
+  if (dNxtN == dNxtCap) { dNxtCap = dNxtCap ? 2 * dNxtCap : 4096; dNxt = realloc(dNxt, dNxtCap * sizeof *dNxt); if (!dNxt) { fprintf(stderr, "out of memory\n"); exit(3); } }
+  dNxt[dNxtN] = *s; dTab[h] = (int)dNxtN; dNxtN++;
+}
+static int dSortF, denseParetoOn = 1;
+static int dCompare(const void *a, const void *b) {
+  const DState *x = a, *y = b; int c = memcmp(x->f, y->f, dSortF); if (c) return c;
+  if (x->land != y->land) return x->land < y->land ? -1 : 1;
+  return x->pop > y->pop ? -1 : x->pop < y->pop;  // most people first among equal land
+}
+static double denseBucket = 0.001;  // land bucket width (share of the land target)
+// swapped = 1 asks the mirror question (land at least popNeed within population landCap: the
+// sparse side, for districts that must cover land with few people).
+static int dense_possible(M allowed, int r, double popNeed, double landCap, int swapped) {
+  const double *val = swapped ? land : pop, *wt = swapped ? pop : land; const int *byRatio = swapped ? byDensAsc : byDensDesc;
+  denseCalls++; maybe_report();
+  if (!(allowed & BIT(r))) return 0;
+  M region = comp_of(BIT(r), allowed);
+  for (int i = 0; i <= n; i++) {  // densest first over the undecided part of the region
+    int m = 0; dSufLand[i][0] = dSufPop[i][0] = 0;
+    for (int k = 0; k < n; k++) { int v = byRatio[k]; if (dPos[v] >= i && (region & BIT(v))) { dSufLand[i][m + 1] = dSufLand[i][m] + wt[v]; dSufPop[i][m + 1] = dSufPop[i][m] + val[v]; m++; } }
+    dSufN[i] = m;
+  }
+  const double eps = 1e-9;
+  if (dense_bound(0, landCap) < popNeed - eps) return 0;
+  if (!dCurCap) { dCurCap = 4096; dCur = malloc(dCurCap * sizeof *dCur); }
+  memset(&dCur[0], 0, sizeof dCur[0]); dCurN = 1;
+  for (int i = 0; i < n; i++) {
+    int v = dOrd[i], oldF = dFsz[i], newF = dFsz[i + 1], inRegion = (region & BIT(v)) != 0;
+    dNxtN = 0; if (dTab) memset(dTab, 0xff, dTabCap * sizeof *dTab);
+    for (size_t si = 0; si < dCurN; si++) {
+      const DState *s = &dCur[si];
+      for (int take = 0; take <= 1; take++) {
+        if (take && !inRegion) continue;
+        if (!take && v == r) continue;
+        unsigned char c[DMAXF + 1];
+        for (int q = 0; q < oldF; q++) c[q] = s->f[q];
+        double nl = s->land, np = s->pop;
+        c[oldF] = 0;
+        if (take) {
+          nl += wt[v]; np += val[v];
+          if (nl > landCap + eps) continue;
+          unsigned char vc = 250; c[oldF] = vc;
+          for (int j = 0; j < dNnb[i]; j++) { int q = dNbSlot[i][j]; unsigned char cc = c[q]; if (cc && cc != vc) for (int t = 0; t <= oldF; t++) if (c[t] == cc) c[t] = vc; }
+        }
+        // components leaving the frontier: the set is final, or it is broken
+        int comps = 0, closed = 0, bad = 0; unsigned char seen[DMAXF + 1]; int ns = 0;
+        for (int q = 0; q <= oldF; q++) { if (!c[q]) continue; int dup = 0; for (int t = 0; t < ns; t++) if (seen[t] == c[q]) dup = 1; if (!dup) seen[ns++] = c[q]; }
+        comps = ns;
+        for (int t = 0; t < ns; t++) { int stays = 0; for (int k = 0; k < newF; k++) if (c[dNewIdx[i][k]] == seen[t]) stays = 1; if (!stays) closed++; }
+        int rDecided = dPos[r] <= i;
+        if (closed) {
+          if (comps > 1 || !rDecided) bad = 1;  // a piece left behind, or the root can no longer join
+          else if (np >= popNeed - eps) return 1;  // a finished connected set containing the root
+          else bad = 1;                            // finished and too light
+        }
+        if (bad) continue;
+        if (comps == 1 && rDecided && np >= popNeed - eps) return 1;  // the set as it stands will do
+        if (np + dense_bound(i + 1, landCap - nl) < popNeed - eps) continue;
+        DState t; memset(&t, 0, sizeof t);
+        unsigned char map[256]; memset(map, 0, sizeof map); unsigned char next = 0;
+        for (int k = 0; k < newF; k++) { unsigned char cc = c[dNewIdx[i][k]]; if (cc && !map[cc]) map[cc] = ++next; t.f[k] = cc ? map[cc] : 0; }
+        t.land = nl; t.pop = np; t.bucket = (int)floor(nl / denseBucket);
+        dInsert(&t, newF);
+      }
+    }
+    if (dNxtN > 1 && denseParetoOn) {  // Pareto filter: within one frontier configuration keep only states that no state with less land and at least as many people beats
+      dSortF = newF; qsort(dNxt, dNxtN, sizeof *dNxt, dCompare);
+      size_t w = 0; double bestPop = -1;
+      for (size_t k = 0; k < dNxtN; k++) {
+        if (k == 0 || memcmp(dNxt[k].f, dNxt[k - 1].f, newF)) bestPop = -1;
+        if (dNxt[k].pop > bestPop) { bestPop = dNxt[k].pop; dNxt[w++] = dNxt[k]; }
+      }
+      dNxtN = w;
+    }
+    denseStates += dNxtN;
+    DState *tmp = dCur; dCur = dNxt; dNxt = tmp; dCurN = dNxtN; size_t tc = dCurCap; dCurCap = dNxtCap; dNxtCap = tc;
+    if (!dCurN) break;
+  }
+  densePrunes++;
+  return 0;
 }
 // --estimate: the first level stops at each branching node and reports the vertex it would branch on
 static int probeMode, probeBest;
@@ -140,8 +314,7 @@ static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls,
   int d = order[lv];
   if (nodeLimit && nodes[lv] > nodeLimit) return 0;
   nodes[lv]++;
-  if (++totalNodes % 50000000 == 0) { double pr = 0, w = 0.5; for (int i = 0; i < depth0 && i < 60; i++, w /= 2) if (path0[i]) pr += w;
-    fprintf(stderr, "  ... %.0fs lv0 %lld (%lld cands) lv1 %lld lv2 %lld, level-0 tree explored ~%.6f\n", (double)(clock()-tstart)/CLOCKS_PER_SEC, nodes[0], cands[0], nodes[1], nodes[2], pr); }
+  if (++totalNodes % 65536 == 0) maybe_report();
   if (ps > hi || ls > hi) return 0;
   { // components of what S leaves: a component without a later root must join S whole
     M rootsLeft = 0; for (int j = lv + 1; j < K; j++) rootsLeft |= BIT(droot[order[j]]);
@@ -167,13 +340,23 @@ static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls,
   }
   M reach = comp_of(S, allowed & ~X);
   if (!can_complete(S, reach & ~S, ps, ls)) return 0;
-  if (lv == 0 && popcnt(S) + popcnt(X) <= aloneDepth + 1) for (int j = 1; j < K; j++) { // --alone: the later district must still exist on its own
+  if (lv <= aloneLevel && popcnt(S) + popcnt(X) <= aloneDepth + 1) for (int j = lv + 1; j < K; j++) { // --alone: the later district must still exist on its own
     int e = order[j];
     if (!((aloneMask >> e) & 1)) continue;
     if (witness[e] && !(witness[e] & ~(avail & ~S))) continue;
     M al = avail & ~S & ~banned[e]; for (int q = 1; q < K; q++) if (q != j) al &= ~BIT(droot[order[q]]);
     aloneCalls++;
-    if (!alone(al, BIT(droot[e]), 0, pop[droot[e]], land[droot[e]])) { alonePrunes++; return 0; }
+    if ((denseMask | sparseMask) >> e & 1) {  // a short search finds most sets; when it does not, try to refute first
+      aloneLimit = aloneNodes + 5000;
+      int found = alone(al, BIT(droot[e]), 0, pop[droot[e]], land[droot[e]]);
+      int hitLimit = aloneNodes > aloneLimit; aloneLimit = 0;
+      if (!found && !hitLimit) { alonePrunes++; return 0; }
+      if (!found) {
+        if (denseMask >> e & 1 && !dense_possible(al, droot[e], lo, hi, 0)) return 0;
+        if (sparseMask >> e & 1 && !dense_possible(al, droot[e], lo, hi, 1)) return 0;
+        if (!alone(al, BIT(droot[e]), 0, pop[droot[e]], land[droot[e]])) { alonePrunes++; return 0; }
+      }
+    } else if (!alone(al, BIT(droot[e]), 0, pop[droot[e]], land[droot[e]])) { alonePrunes++; return 0; }
     witness[e] = aloneWitness;
   }
   M front = frontier(S, allowed & ~X);
@@ -218,6 +401,12 @@ int main(int argc, char **argv) {
   for (int a = 5; a < argc; a++) {
     if (!strcmp(argv[a], "--alone") && a + 1 < argc) { for (const char *c = argv[++a]; *c; c++) aloneMask |= 1 << (*c - 'A'); }
     else if (!strcmp(argv[a], "--alone-depth") && a + 1 < argc) aloneDepth = atoi(argv[++a]);
+    else if (!strcmp(argv[a], "--dense") && a + 1 < argc) { for (const char *c = argv[++a]; *c; c++) denseMask |= 1 << (*c - 'A'); }
+    else if (!strcmp(argv[a], "--dense-bucket") && a + 1 < argc) denseBucket = atof(argv[++a]);
+    else if (!strcmp(argv[a], "--no-pareto")) denseParetoOn = 0;
+    else if (!strcmp(argv[a], "--sparse") && a + 1 < argc) { for (const char *c = argv[++a]; *c; c++) sparseMask |= 1 << (*c - 'A'); }
+    else if (!strcmp(argv[a], "--alone-level") && a + 1 < argc) aloneLevel = atoi(argv[++a]);
+    else if (!strcmp(argv[a], "--check-dense") && a + 1 < argc) checkDense = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--estimate") && a + 1 < argc) probes = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--part") && a + 1 < argc) { if (sscanf(argv[++a], "%d/%d", &partIndex, &partCount) != 2 || partCount < 1 || partIndex < 0 || partIndex >= partCount) { fprintf(stderr, "--part wants I/N with 0 <= I < N\n"); return 2; } }
     else nodeLimit = atoll(argv[a]);
@@ -239,6 +428,22 @@ int main(int argc, char **argv) {
   for (int i = 0; i < n; i++) for (int j = i + 1; j < n; j++) {
     if (pop[byDensAsc[j]] / land[byDensAsc[j]] < pop[byDensAsc[i]] / land[byDensAsc[i]]) { int t = byDensAsc[i]; byDensAsc[i] = byDensAsc[j]; byDensAsc[j] = t; }
     if (pop[byDensDesc[j]] / land[byDensDesc[j]] > pop[byDensDesc[i]] / land[byDensDesc[i]]) { int t = byDensDesc[i]; byDensDesc[i] = byDensDesc[j]; byDensDesc[j] = t; }
+  }
+  if (denseMask | sparseMask) { dense_init(); aloneMask |= denseMask | sparseMask; }
+  if (checkDense > 0) {  // --check-dense N: the relaxation must never refute a region where the exact search finds D
+    dense_init();
+    int e = 3, r = droot[e], refuted = 0, refutedSparse = 0, exactNo = 0, unsound = 0;
+    for (int t = 0; t < checkDense; t++) {
+      M blob = BIT(droot[0]); int size = 5 + (int)(xorshift() % 30);
+      for (int g = 1; g < size; g++) { M fr2 = frontier(blob, ~banned[0] & ~BIT(droot[1]) & ~BIT(droot[2]) & ~BIT(r)); if (!fr2) break; int c = popcnt(fr2), pick = (int)(xorshift() % c); while (pick--) fr2 &= fr2 - 1; blob |= BIT(lowbit(fr2)); }
+      M al = ((n == 128) ? ~(M)0 : (BIT(n) - 1)) & ~blob & ~banned[e]; for (int q = 0; q < 3; q++) al &= ~BIT(droot[q]);
+      int d = dense_possible(al, r, lo, hi, 0), sp = dense_possible(al, r, lo, hi, 1);
+      aloneLimit = 0; int x = alone(al, BIT(r), 0, pop[r], land[r]);
+      if (getenv("KS_VERBOSE")) printf("region %d dense %d sparse %d exact %d\n", t, d, sp, x);
+      refuted += !d; refutedSparse += !sp; exactNo += !x; if ((!d || !sp) && x) { unsound++; printf("UNSOUND region %d\n", t); }
+    }
+    printf("check-dense: %d regions, exact search finds no D in %d, the dense relaxation refutes %d, the sparse one %d, unsound %d\n", checkDense, exactNo, refuted, refutedSparse, unsound);
+    return unsound != 0;
   }
   clock_t t0 = clock(); tstart = t0;
   M all = (n == 128) ? ~(M)0 : (BIT(n) - 1);
@@ -262,6 +467,7 @@ int main(int argc, char **argv) {
     double mean = sum / probes, var = (double)(sumSq / probes) - mean * mean;
     printf("D-root %s order %s: first level ~%.3g branching nodes (standard error %.2g), %d probes, cpu %.1fs", dRoot, ord, mean, sqrt(var > 0 ? var : 0) / sqrt(probes), probes, (double)(clock() - t0) / CLOCKS_PER_SEC);
     if (aloneMask) printf("; alone checks %lld (%lld nodes) pruned %lld", aloneCalls, aloneNodes, alonePrunes);
+    if (denseMask) printf("; dense checks %lld (%lld states) pruned %lld", denseCalls, denseStates, densePrunes);
     printf("\n");
     return 0;
   }
@@ -269,6 +475,7 @@ int main(int argc, char **argv) {
   printf("D-root %s order %s: %s  cpu %.1fs", dRoot, ord, ok ? "PLAN" : (nodeLimit && (nodes[0] > nodeLimit || nodes[1] > nodeLimit || nodes[2] > nodeLimit) ? "LIMIT" : "none"), (double)(clock() - t0) / CLOCKS_PER_SEC);
   for (int k = 0; k < 3; k++) printf("  lv%d nodes %lld cands %lld", k, nodes[k], cands[k]);
   if (aloneMask) printf("  alone checks %lld (%lld nodes) pruned %lld", aloneCalls, aloneNodes, alonePrunes);
+  if (denseMask) printf("  dense checks %lld (%lld states) pruned %lld", denseCalls, denseStates, densePrunes);
   printf("\n");
   if (ok) for (int k = 0; k < 4; k++) { double p, l; sums(planM[k], &p, &l); printf("district %c pop %.4f land %.4f:", 'A' + k, p, l); for (int i = 0; i < n; i++) if (planM[k] & BIT(i)) printf(" %s", nm[i]); printf("\n"); }
   return 0;
