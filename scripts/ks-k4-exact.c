@@ -28,6 +28,9 @@
 //                    connected blob around Johnson) compare both relaxations with the exact
 //                    one-district search; a relaxation that refutes a region the search solves is
 //                    a bug (exit status 1)
+//   --dump-candidates FILE  append every 20th of the first 400 complete first-level districts to
+//                    FILE (one hexadecimal bitmask of county indices per line), for
+//                    scripts/ks-k4-pair.py
 //   --estimate N     do not search: estimate the size of the first level's tree with N random
 //                    root-to-leaf probes (Knuth's estimator; unbiased, heavy-tailed, so use
 //                    thousands of probes). Prints the mean and its standard error.
@@ -133,6 +136,7 @@ static int can_complete(M S, M pool, double ps, double ls) {
 // meets both bands? Exact (same branching and bounds as a level); on success aloneWitness holds
 // the set, which stays a witness for as long as the caller's available units still contain it.
 static int denseMask, sparseMask, checkDense, aloneLevel;
+static const char *dumpFile; static int dumpSeen;
 static long long aloneCalls, alonePrunes; static M aloneWitness, witness[4]; static int aloneMask, aloneDepth = 1000;
 static long long aloneLimit;  // when nonzero, alone() gives up (returns 0) past this node count
 static int alone(M allowed, M S, M X, double ps, double ls) {
@@ -366,6 +370,9 @@ static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls,
     M rest = avail & ~S;
     if (!rest_ok(lv, rest)) return 0;
     planM[d] = S;
+    if (lv == 0 && dumpFile && dumpSeen < 400 && dumpSeen++ % 20 == 0) {  // --dump-candidates: bitmask, high word first
+      FILE *df = fopen(dumpFile, "a"); if (df) { fprintf(df, "%016llx%016llx\n", (unsigned long long)(S >> 64), (unsigned long long)S); fclose(df); }
+    }
     if (probeMode) return 0;
     return solve_level(lv + 1, rest);
   }
@@ -404,6 +411,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[a], "--dense") && a + 1 < argc) { for (const char *c = argv[++a]; *c; c++) denseMask |= 1 << (*c - 'A'); }
     else if (!strcmp(argv[a], "--dense-bucket") && a + 1 < argc) denseBucket = atof(argv[++a]);
     else if (!strcmp(argv[a], "--no-pareto")) denseParetoOn = 0;
+    else if (!strcmp(argv[a], "--dump-candidates") && a + 1 < argc) dumpFile = argv[++a];
     else if (!strcmp(argv[a], "--sparse") && a + 1 < argc) { for (const char *c = argv[++a]; *c; c++) sparseMask |= 1 << (*c - 'A'); }
     else if (!strcmp(argv[a], "--alone-level") && a + 1 < argc) aloneLevel = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--check-dense") && a + 1 < argc) checkDense = atoi(argv[++a]);
