@@ -23,6 +23,7 @@
 //                    bottom); a "no" there prunes, otherwise the exact search runs.
 //   --sparse LETTERS the mirror relaxation (land band's bottom within the population band's top)
 //   --dense-bucket W land bucket of the dynamic program, as a share of the target (default 0.001)
+//   --no-pareto      keep the dynamic program's dominated states (to measure the Pareto filter)
 //   --alone-level L  run the one-district checks on levels 0..L (default 0)
 //   --check-dense N  do not search: on N random regions (D's allowed units minus a random
 //                    connected blob around Johnson) compare both relaxations with the exact
@@ -57,6 +58,8 @@
 #include <string.h>
 #include <time.h>
 #include <math.h>
+
+#include "ks-sweep.h"
 typedef unsigned __int128 M;
 #define BIT(i) (((M)1) << (i))
 static int n, deg[128], nb[128][16]; static double pop[128], land[128]; static char nm[128][32];
@@ -137,7 +140,7 @@ static int can_complete(M S, M pool, double ps, double ls) {
 // the set, which stays a witness for as long as the caller's available units still contain it.
 static int denseMask, sparseMask, checkDense, aloneLevel;
 static const char *dumpFile; static int dumpSeen;
-static long long aloneCalls, alonePrunes; static M aloneWitness, witness[4]; static int aloneMask, aloneDepth = 1000;
+static long long aloneCalls, alonePrunes, aloneFoundNodes, aloneFailNodes; static M aloneWitness, witness[4]; static int aloneMask, aloneDepth = 1000;
 static long long aloneLimit;  // when nonzero, alone() gives up (returns 0) past this node count
 static int alone(M allowed, M S, M X, double ps, double ls) {
   aloneNodes++;
@@ -163,35 +166,8 @@ static int alone(M allowed, M S, M X, double ps, double ls) {
 static int dOrd[128], dPos[128], dFsz[129], dFr[129][DMAXF], dNewIdx[129][DMAXF], dNbSlot[128][16], dNnb[128];
 static long long densePrunes;
 static void dense_init(void) {
-  int best[128], bestMax = 1 << 30; long bestSum = 1L << 60;
-  for (int s0 = 0; s0 < n; s0++) {  // greedy narrow-frontier order from every start; keep the narrowest
-    int done[128] = {0}, o[128], und[128], inF[128] = {0}, F = 0, mx = 0; long sum = 0;
-    for (int v = 0; v < n; v++) und[v] = deg[v];
-    for (int i = 0; i < n; i++) {
-      int pick = -1, pickF = 1 << 30, pickC = -1;
-      for (int v = 0; v < n; v++) {
-        if (done[v] || (i == 0 && v != s0)) continue;
-        int c = 0, leave = 0;
-        for (int j = 0; j < deg[v]; j++) { int u = nb[v][j]; if (done[u]) { c++; if (und[u] == 1) leave++; } }
-        if (i > 0 && c == 0) continue;
-        int newF = F + 1 - leave - (deg[v] == c);
-        if (newF < pickF || (newF == pickF && c > pickC)) { pick = v; pickF = newF; pickC = c; }
-      }
-      if (pick < 0) for (int v = 0; v < n; v++) if (!done[v]) { pick = v; break; }
-      done[pick] = 1; o[i] = pick;
-      for (int j = 0; j < deg[pick]; j++) { int u = nb[pick][j]; und[u]--; if (done[u] && und[u] == 0 && inF[u]) { inF[u] = 0; F--; } }
-      if (und[pick] > 0) { inF[pick] = 1; F++; }
-      if (F > mx) mx = F;
-      sum += F;
-    }
-    if (mx < bestMax || (mx == bestMax && sum < bestSum)) { bestMax = mx; bestSum = sum; memcpy(best, o, sizeof best); }
-  }
-  if (bestMax > DMAXF) { fprintf(stderr, "--dense: frontier %d too wide\n", bestMax); exit(2); }
-  for (int i = 0; i < n; i++) { dOrd[i] = best[i]; dPos[best[i]] = i; }
-  for (int i = 0; i <= n; i++) {
-    dFsz[i] = 0;
-    for (int k = 0; k < i; k++) { int v = dOrd[k], open = 0; for (int j = 0; j < deg[v]; j++) if (dPos[nb[v][j]] >= i) open = 1; if (open) dFr[i][dFsz[i]++] = v; }
-  }
+  int widest = sweep_order(n, deg, (const int (*)[16])nb, -1, dOrd, dPos, dFsz, &dFr[0][0], DMAXF);
+  if (widest < 0) { fprintf(stderr, "--dense: the sweep's frontier is wider than %d\n", DMAXF); exit(2); }
   for (int i = 0; i < n; i++) {  // layer i decides dOrd[i]: old frontier dFr[i], new frontier dFr[i + 1]
     int v = dOrd[i];
     for (int k = 0; k < dFsz[i + 1]; k++) { int u = dFr[i + 1][k]; dNewIdx[i][k] = -1; if (u == v) dNewIdx[i][k] = dFsz[i]; else for (int q = 0; q < dFsz[i]; q++) if (dFr[i][q] == u) dNewIdx[i][k] = q; }
@@ -299,8 +275,28 @@ static int dense_possible(M allowed, int r, double popNeed, double landCap, int 
     DState *tmp = dCur; dCur = dNxt; dNxt = tmp; dCurN = dNxtN; size_t tc = dCurCap; dCurCap = dNxtCap; dNxtCap = tc;
     if (!dCurN) break;
   }
-  densePrunes++;
   return 0;
+}
+// The one-district check of --alone/--dense/--sparse: can district e still be formed inside al?
+// With --dense/--sparse, a short search (5,000 nodes) finds most sets; when it does not, the
+// relaxation tries to refute before the exact search runs to the end.
+static int district_exists(M al, int e) {
+  int r = droot[e];
+  if ((denseMask | sparseMask) >> e & 1) {
+    aloneLimit = aloneNodes + 5000;
+    int found = alone(al, BIT(r), 0, pop[r], land[r]);
+    int hitLimit = aloneNodes > aloneLimit; aloneLimit = 0;
+    if (found) return 1;
+    if (!hitLimit) { alonePrunes++; return 0; }
+    if ((denseMask >> e & 1 && !dense_possible(al, r, lo, hi, 0)) || (sparseMask >> e & 1 && !dense_possible(al, r, lo, hi, 1))) { densePrunes++; return 0; }
+  }
+  if (alone(al, BIT(r), 0, pop[r], land[r])) return 1;
+  alonePrunes++; return 0;
+}
+// Counters of the one-district checks, appended to the result line.
+static void print_check_counters(void) {
+  if (aloneMask) printf("; one-district checks %lld: %lld search nodes in those that found a set, %lld in those that failed; pruned by the search %lld", aloneCalls, aloneFoundNodes, aloneFailNodes, alonePrunes);
+  if (denseMask | sparseMask) printf("; dynamic programs %lld (%lld states), pruned by them %lld", denseCalls, denseStates, densePrunes);
 }
 // --estimate: the first level stops at each branching node and reports the vertex it would branch on
 static int probeMode, probeBest;
@@ -350,17 +346,10 @@ static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls,
     if (witness[e] && !(witness[e] & ~(avail & ~S))) continue;
     M al = avail & ~S & ~banned[e]; for (int q = 1; q < K; q++) if (q != j) al &= ~BIT(droot[order[q]]);
     aloneCalls++;
-    if ((denseMask | sparseMask) >> e & 1) {  // a short search finds most sets; when it does not, try to refute first
-      aloneLimit = aloneNodes + 5000;
-      int found = alone(al, BIT(droot[e]), 0, pop[droot[e]], land[droot[e]]);
-      int hitLimit = aloneNodes > aloneLimit; aloneLimit = 0;
-      if (!found && !hitLimit) { alonePrunes++; return 0; }
-      if (!found) {
-        if (denseMask >> e & 1 && !dense_possible(al, droot[e], lo, hi, 0)) return 0;
-        if (sparseMask >> e & 1 && !dense_possible(al, droot[e], lo, hi, 1)) return 0;
-        if (!alone(al, BIT(droot[e]), 0, pop[droot[e]], land[droot[e]])) { alonePrunes++; return 0; }
-      }
-    } else if (!alone(al, BIT(droot[e]), 0, pop[droot[e]], land[droot[e]])) { alonePrunes++; return 0; }
+    long long before = aloneNodes;
+    int found = district_exists(al, e);
+    if (found) aloneFoundNodes += aloneNodes - before; else aloneFailNodes += aloneNodes - before;
+    if (!found) return 0;
     witness[e] = aloneWitness;
   }
   M front = frontier(S, allowed & ~X);
@@ -437,9 +426,9 @@ int main(int argc, char **argv) {
     if (pop[byDensAsc[j]] / land[byDensAsc[j]] < pop[byDensAsc[i]] / land[byDensAsc[i]]) { int t = byDensAsc[i]; byDensAsc[i] = byDensAsc[j]; byDensAsc[j] = t; }
     if (pop[byDensDesc[j]] / land[byDensDesc[j]] > pop[byDensDesc[i]] / land[byDensDesc[i]]) { int t = byDensDesc[i]; byDensDesc[i] = byDensDesc[j]; byDensDesc[j] = t; }
   }
-  if (denseMask | sparseMask) { dense_init(); aloneMask |= denseMask | sparseMask; }
+  aloneMask |= denseMask | sparseMask;
+  if (denseMask | sparseMask | checkDense) dense_init();
   if (checkDense > 0) {  // --check-dense N: the relaxation must never refute a region where the exact search finds D
-    dense_init();
     int e = 3, r = droot[e], refuted = 0, refutedSparse = 0, exactNo = 0, unsound = 0;
     for (int t = 0; t < checkDense; t++) {
       M blob = BIT(droot[0]); int size = 5 + (int)(xorshift() % 30);
@@ -447,7 +436,6 @@ int main(int argc, char **argv) {
       M al = ((n == 128) ? ~(M)0 : (BIT(n) - 1)) & ~blob & ~banned[e]; for (int q = 0; q < 3; q++) al &= ~BIT(droot[q]);
       int d = dense_possible(al, r, lo, hi, 0), sp = dense_possible(al, r, lo, hi, 1);
       aloneLimit = 0; int x = alone(al, BIT(r), 0, pop[r], land[r]);
-      if (getenv("KS_VERBOSE")) printf("region %d dense %d sparse %d exact %d\n", t, d, sp, x);
       refuted += !d; refutedSparse += !sp; exactNo += !x; if ((!d || !sp) && x) { unsound++; printf("UNSOUND region %d\n", t); }
     }
     printf("check-dense: %d regions, exact search finds no D in %d, the dense relaxation refutes %d, the sparse one %d, unsound %d\n", checkDense, exactNo, refuted, refutedSparse, unsound);
@@ -474,16 +462,14 @@ int main(int argc, char **argv) {
     }
     double mean = sum / probes, var = (double)(sumSq / probes) - mean * mean;
     printf("D-root %s order %s: first level ~%.3g branching nodes (standard error %.2g), %d probes, cpu %.1fs", dRoot, ord, mean, sqrt(var > 0 ? var : 0) / sqrt(probes), probes, (double)(clock() - t0) / CLOCKS_PER_SEC);
-    if (aloneMask) printf("; alone checks %lld (%lld nodes) pruned %lld", aloneCalls, aloneNodes, alonePrunes);
-    if (denseMask) printf("; dense checks %lld (%lld states) pruned %lld", denseCalls, denseStates, densePrunes);
+    print_check_counters();
     printf("\n");
     return 0;
   }
   int ok = solve_level(0, all);
   printf("D-root %s order %s: %s  cpu %.1fs", dRoot, ord, ok ? "PLAN" : (nodeLimit && (nodes[0] > nodeLimit || nodes[1] > nodeLimit || nodes[2] > nodeLimit) ? "LIMIT" : "none"), (double)(clock() - t0) / CLOCKS_PER_SEC);
   for (int k = 0; k < 3; k++) printf("  lv%d nodes %lld cands %lld", k, nodes[k], cands[k]);
-  if (aloneMask) printf("  alone checks %lld (%lld nodes) pruned %lld", aloneCalls, aloneNodes, alonePrunes);
-  if (denseMask) printf("  dense checks %lld (%lld states) pruned %lld", denseCalls, denseStates, densePrunes);
+  print_check_counters();
   printf("\n");
   if (ok) for (int k = 0; k < 4; k++) { double p, l; sums(planM[k], &p, &l); printf("district %c pop %.4f land %.4f:", 'A' + k, p, l); for (int i = 0; i < n; i++) if (planM[k] & BIT(i)) printf(" %s", nm[i]); printf("\n"); }
   return 0;

@@ -40,6 +40,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "ks-sweep.h"
+
 #define MAXN 128
 #define MAXF 24
 #define K 4
@@ -213,45 +215,7 @@ static int knapsackOK(const State *s0, int i) {
 }
 
 static void chooseOrder(void) {
-  // Greedy: start from each vertex, repeatedly take the undecided vertex that leaves the smallest
-  // frontier (ties: most decided neighbours, then lowest index); keep the order with the smallest
-  // maximum frontier, then the smallest sum of frontier sizes.
-  int best[MAXN], bestMax = 1 << 30; long bestSum = 1L << 60;
-  for (int s = 0; s < n; s++) {
-    if (startVertex >= 0 && s != startVertex) continue;
-    int done[MAXN] = {0}, o[MAXN], undecidedNb[MAXN], mx = 0; long sum = 0;
-    for (int v = 0; v < n; v++) undecidedNb[v] = deg[v];
-    int inF[MAXN] = {0}, F = 0;
-    for (int i = 0; i < n; i++) {
-      int pick = -1, pickF = 1 << 30, pickC = -1;
-      for (int v = 0; v < n; v++) {
-        if (done[v]) continue;
-        if (i == 0 && v != s) continue;
-        int c = 0, leave = 0;
-        for (int j = 0; j < deg[v]; j++) { int u = nb[v][j]; if (done[u]) { c++; if (undecidedNb[u] == 1) leave++; } }
-        if (i > 0 && c == 0) continue;  // stay connected
-        int newF = F + 1 - leave - (deg[v] - c == 0 ? 1 : 0);
-        if (newF < pickF || (newF == pickF && c > pickC)) { pick = v; pickF = newF; pickC = c; }
-      }
-      if (pick < 0) for (int v = 0; v < n; v++) if (!done[v]) { pick = v; break; }  // disconnected graph
-      done[pick] = 1; o[i] = pick;
-      for (int j = 0; j < deg[pick]; j++) { int u = nb[pick][j]; undecidedNb[u]--; if (done[u] && undecidedNb[u] == 0 && inF[u]) { inF[u] = 0; F--; } }
-      if (undecidedNb[pick] > 0) { inF[pick] = 1; F++; }
-      if (F > mx) mx = F;
-      sum += F;
-    }
-    if (mx < bestMax || (mx == bestMax && sum < bestSum)) { bestMax = mx; bestSum = sum; memcpy(best, o, sizeof best); }
-  }
-  memcpy(ord, best, sizeof best);
-  for (int i = 0; i < n; i++) pos[ord[i]] = i;
-  for (int i = 0; i <= n; i++) {
-    fsz[i] = 0;
-    for (int k = 0; k < i; k++) {
-      int v = ord[k], open = 0;
-      for (int j = 0; j < deg[v]; j++) if (pos[nb[v][j]] >= i) open = 1;
-      if (open) { if (fsz[i] == MAXF) { fprintf(stderr, "frontier wider than %d\n", MAXF); exit(3); } fr[i][fsz[i]++] = v; }
-    }
-  }
+  if (sweep_order(n, deg, (const int (*)[16])nb, startVertex, ord, pos, fsz, &fr[0][0], MAXF) < 0) { fprintf(stderr, "frontier wider than %d\n", MAXF); exit(3); }
   remPop[n] = 0; remLandHi[n] = remLandLo[n] = 0;
   for (int i = 0; i <= n; i++) {
     int idx[MAXN], m = 0; for (int k = i; k < n; k++) idx[m++] = ord[k];
@@ -357,7 +321,6 @@ int main(int argc, char **argv) {
       const State *s = &cur[si];
       for (int lab = 0; lab < K; lab++) {
         if (rootOf[v] >= 0 && rootOf[v] != lab) continue;
-        if (rootOf[v] < 0 && lab == K - 1) { /* the rest: allowed */ }
         int st = (s->status >> (2 * lab)) & 3;
         if (st == 2) continue;
         State t = *s;
@@ -391,7 +354,7 @@ int main(int argc, char **argv) {
         }
         if (!ok) continue;
         // A closed district must not be wanted again: a root of it still undecided kills the state.
-        for (int k2 = i + 1; k2 < n && ok; k2++) { int u = ord[k2]; if (rootOf[u] >= 0 && ((t.status >> (2 * rootOf[u])) & 3) == 2) ok = 0; }
+        for (int d2 = 0; d2 < K - 1; d2++) if (pos[rootVertex[d2]] > i && ((t.status >> (2 * d2)) & 3) == 2) ok = 0;
         if (!ok) continue;
         // Canonical component ids in the new frontier.
         uint8_t map[32]; memset(map, 0xff, sizeof map); uint8_t next = 0;
