@@ -6,6 +6,7 @@
 //   cc -O2 -o ks-k4-exact scripts/ks-k4-exact.c -lm
 //   ./ks-k4-exact ks.txt 0.05 ROOT ORDER [NODE_LIMIT] [--alone LETTERS [--alone-depth N]] [--part I/N] [--estimate PROBES]
 //                 [--dense LETTERS] [--sparse LETTERS] [--dense-bucket W] [--alone-level L] [--check-dense N]
+//                 [--pair [--pair-first C] [--pair-nodes N] [--pair-limit N]] [--check-pair N] [--check-pair-plan N]
 // ROOT names the most populous county of district D; ORDER is the order in which the districts are
 // enumerated, e.g. ADBC. Prints PLAN with the four districts, "none" (this case has no plan) or
 // LIMIT; progress goes to stderr about once a CPU minute.
@@ -32,6 +33,20 @@
 //   --dump-candidates FILE  append every 20th of the first 400 complete first-level districts to
 //                    FILE (one hexadecimal bitmask of county indices per line), for
 //                    scripts/ks-k4-pair.py
+//   --pair           at every node of the first level, also require that districts C and D can still
+//                    be formed together, disjointly, in what is left (the dense side of the bands for
+//                    the first of the two, both bands for the second; see pair_enum). A search of at
+//                    most --pair-nodes nodes (default 20,000) per region: a pair it finds stays a
+//                    witness while the first level leaves it untouched, an exhausted search prunes,
+//                    and past the limit the region counts as possible.
+//   --pair-first C   enumerate C first and check D in what it leaves (default: D first)
+//   --pair-limit N   node limit of the second district's longer search (default 200,000)
+//   --check-pair N   do not search: on N random regions (all units minus a random connected blob
+//                    around Johnson), every refutation by the pair check is compared with a brute-force
+//                    pair search (every complete D, each with C's exact search); exit status 1 when
+//                    brute force finds a pair the check refuted
+//   --check-pair-plan N  find a plan first (without the pair check), then run the pair check on N
+//                    random connected parts of its first district: a refutation is a bug (exit 1)
 //   --estimate N     do not search: estimate the size of the first level's tree with N random
 //                    root-to-leaf probes (Knuth's estimator; unbiased, heavy-tailed, so use
 //                    thousands of probes). Prints the mean and its standard error.
@@ -70,14 +85,14 @@ static int droot[4]; static int order[4]; // districts order of enumeration
 static M banned[4];  // per district, vertices never allowed
 static int byDensAsc[128], byDensDesc[128];
 static long long nodes[4], cands[4], leafsOK;
-static clock_t lastReport;  // progress goes to stderr about once a CPU minute
+static time_t lastReport;  // progress goes to stderr about once a minute
 static long long nodeLimit = 0; static int depth0 = 0; static char path0[256]; static long long totalNodes = 0; static clock_t tstart;
-static long long aloneNodes, denseCalls, denseStates;
-static void maybe_report(void) {
-  if ((double)(clock() - lastReport) / CLOCKS_PER_SEC < 60) return;
-  lastReport = clock(); double pr = 0, w = 0.5; for (int i = 0; i < depth0 && i < 60; i++, w /= 2) if (path0[i]) pr += w;
-  fprintf(stderr, "  ... %.0fs lv0 %lld (%lld cands) lv1 %lld lv2 %lld, one-district checks %lld nodes, %lld dynamic programs (%lld states), level-0 tree explored ~%.6f\n",
-          (double)(clock() - tstart) / CLOCKS_PER_SEC, nodes[0], cands[0], nodes[1], nodes[2], aloneNodes, denseCalls, denseStates, pr);
+static long long aloneNodes, denseCalls, denseStates, pairCalls, pairPrunes, pairWitnessHits;
+static void maybe_report(void) {  // about once a minute of wall time
+  if (time(0) - lastReport < 60) return;
+  lastReport = time(0); double pr = 0, w = 0.5; for (int i = 0; i < depth0 && i < 60; i++, w /= 2) if (path0[i]) pr += w;
+  fprintf(stderr, "  ... %.0fs lv0 %lld (%lld cands) lv1 %lld lv2 %lld, one-district checks %lld nodes, %lld dynamic programs (%lld states), pair checks %lld (%lld pruned, %lld witness hits), level-0 tree explored ~%.6f\n",
+          (double)(clock() - tstart) / CLOCKS_PER_SEC, nodes[0], cands[0], nodes[1], nodes[2], aloneNodes, denseCalls, denseStates, pairCalls, pairPrunes, pairWitnessHits, pr);
 }
 static int popcnt(M m) { return __builtin_popcountll((unsigned long long)m) + __builtin_popcountll((unsigned long long)(m >> 64)); }
 static int lowbit(M m) { unsigned long long l = (unsigned long long)m; if (l) return __builtin_ctzll(l); return 64 + __builtin_ctzll((unsigned long long)(m >> 64)); }
@@ -138,9 +153,11 @@ static int can_complete(M S, M pool, double ps, double ls) {
 // Can district e (root r) be formed on its own inside allowed: a connected set containing r that
 // meets both bands? Exact (same branching and bounds as a level); on success aloneWitness holds
 // the set, which stays a witness for as long as the caller's available units still contain it.
-static int denseMask, sparseMask, checkDense, aloneLevel;
+static int denseMask, sparseMask, checkDense, checkPair, checkPairPlan, aloneLevel;
 static const char *dumpFile; static int dumpSeen;
-static long long aloneCalls, alonePrunes, aloneFoundNodes, aloneFailNodes; static M aloneWitness, witness[4]; static int aloneMask, aloneDepth = 1000;
+static long long aloneCalls, alonePrunes, aloneFoundNodes, aloneFailNodes;
+#define WITNESSES 16  // sets found by the one-district checks, kept per district while the first level does not touch them
+static M aloneWitness, witness[4][WITNESSES]; static int witnessN[4], witnessNext[4]; static int aloneMask, aloneDepth = 1000;
 static long long aloneLimit;  // when nonzero, alone() gives up (returns 0) past this node count
 static int alone(M allowed, M S, M X, double ps, double ls) {
   aloneNodes++;
@@ -293,10 +310,94 @@ static int district_exists(M al, int e) {
   if (alone(al, BIT(r), 0, pop[r], land[r])) return 1;
   alonePrunes++; return 0;
 }
+// --pair: can districts C and D both still be formed, disjointly, in what the first level leaves?
+// The first of the pair (D, or C with --pair-first C) is enumerated only up to its first connected
+// set with enough population (land within the top): a larger one only takes units from the second.
+// Each such set is followed by the second's one-district check in what it leaves (a short exact
+// search, then both one-sided relaxations, then a longer search; past that limit it counts as
+// possible). While the first grows, the second's knapsack bound over what the first leaves prunes.
+// Sound: for a plan's pair (D*, C*), the branch that follows D* stops at a subset of D* with enough
+// population, every bound on that branch holds (D* and C* complete it), and C* lies in what it leaves.
+// A found pair stays a witness while the first level's district does not touch it (16 are kept).
+static int pairMode, pairFirst = 3, pairSecond = 2;
+static long long pairNodes, pairSecondChecks, pairUndecided, pairSecondLimit = 200000;
+static M pairWit[16]; static int pairWitN, pairWitNext;
+static M pairAl1, pairAl2, pairFound;
+static int pair_second(M S) {
+  int r2 = droot[pairSecond]; M al2 = pairAl2 & ~S;
+  pairSecondChecks++;
+  aloneLimit = aloneNodes + 5000;
+  int found = alone(al2, BIT(r2), 0, pop[r2], land[r2]), hit = aloneNodes > aloneLimit; aloneLimit = 0;
+  if (found) { pairFound = S | aloneWitness; return 1; }
+  if (!hit) return 0;
+  if (!dense_possible(al2, r2, lo, hi, 0) || !dense_possible(al2, r2, lo, hi, 1)) return 0;
+  aloneLimit = aloneNodes + pairSecondLimit;
+  found = alone(al2, BIT(r2), 0, pop[r2], land[r2]); hit = aloneNodes > aloneLimit; aloneLimit = 0;
+  if (found) { pairFound = S | aloneWitness; return 1; }
+  if (!hit) return 0;
+  pairUndecided++; pairFound = 0; return 1;
+}
+static long long pairEnumLimit;  // when nonzero, pair_enum gives up (returns 0) past this node count
+static int pair_enum(M S, M X, double ps, double ls) {
+  if (pairEnumLimit && pairNodes >= pairEnumLimit) return 0;
+  pairNodes++;
+  if (ps > hi || ls > hi) return 0;
+  int r2 = droot[pairSecond];
+  M reach2 = comp_of(BIT(r2), pairAl2 & ~S);
+  if (!can_complete(BIT(r2), reach2 & ~BIT(r2), pop[r2], land[r2])) return 0;
+  M reach = comp_of(S, pairAl1 & ~X);
+  if (!can_complete(S, reach & ~S, ps, ls)) return 0;
+  if (ps >= lo) return pair_second(S);
+  M front = frontier(S, pairAl1 & ~X);
+  if (!front) return 0;
+  int best = heaviest(front);
+  if (pair_enum(S | BIT(best), X, ps + pop[best], ls + land[best])) return 1;
+  return pair_enum(S, X | BIT(best), ps, ls);
+}
+static M pairUnd[16]; static int pairUndN, pairUndNext;  // regions the pair search left undecided (an exclusion repeats the query)
+static long long pairQuickNodes = 20000, pairQuickFound, pairQuickRefuted;
+// rest: the units the first level has not taken. A pair search of at most --pair-nodes nodes: a
+// pair it finds becomes a witness, an exhausted search refutes, and past the limit the region
+// counts as possible.
+static int pair_possible(M rest) {
+  for (int k = 0; k < pairWitN; k++) if (!(pairWit[k] & ~rest)) { pairWitnessHits++; return 1; }
+  for (int k = 0; k < pairUndN; k++) if (pairUnd[k] == rest) { pairWitnessHits++; return 1; }
+  pairCalls++; maybe_report();
+  int r1 = droot[pairFirst];
+  pairAl1 = rest & ~banned[pairFirst]; pairAl2 = rest & ~banned[pairSecond];
+  if (!(pairAl1 & BIT(r1)) || !(pairAl2 & BIT(droot[pairSecond]))) { pairPrunes++; return 0; }
+  pairFound = 0; pairEnumLimit = pairNodes + pairQuickNodes;
+  int ok = pair_enum(BIT(r1), 0, pop[r1], land[r1]), hit = pairNodes >= pairEnumLimit; pairEnumLimit = 0;
+  if (ok && pairFound) { pairQuickFound++; pairWit[pairWitNext] = pairFound; pairWitNext = (pairWitNext + 1) % 16; if (pairWitN < 16) pairWitN++; return 1; }
+  if (!ok && !hit) { pairQuickRefuted++; pairPrunes++; return 0; }
+  pairUndecided++; pairUnd[pairUndNext] = rest; pairUndNext = (pairUndNext + 1) % 16; if (pairUndN < 16) pairUndN++;
+  return 1;
+}
+// --check-pair: the exact pair question by brute force (every complete first district, each with
+// the second's exact one-district search); -1 past `limit` search nodes.
+static long long exactPairNodes, exactPairLimit; static int exactPairGaveUp;
+static int exact_pair(M S, M X, double ps, double ls) {
+  if (++exactPairNodes > exactPairLimit) return -1;
+  if (ps > hi || ls > hi) return 0;
+  M reach = comp_of(S, pairAl1 & ~X);
+  if (!can_complete(S, reach & ~S, ps, ls)) return 0;
+  if (ps >= lo && ls >= lo) {
+    int r2 = droot[pairSecond]; aloneLimit = aloneNodes + 2000000;
+    int found = alone(pairAl2 & ~S, BIT(r2), 0, pop[r2], land[r2]); if (aloneNodes > aloneLimit) exactPairGaveUp = 1; aloneLimit = 0;
+    if (found) return 1;
+  }
+  M front = frontier(S, pairAl1 & ~X);
+  if (!front) return 0;
+  int best = heaviest(front);
+  int a = exact_pair(S | BIT(best), X, ps + pop[best], ls + land[best]); if (a) return a;
+  return exact_pair(S, X | BIT(best), ps, ls);
+}
+
 // Counters of the one-district checks, appended to the result line.
 static void print_check_counters(void) {
   if (aloneMask) printf("; one-district checks %lld: %lld search nodes in those that found a set, %lld in those that failed; pruned by the search %lld", aloneCalls, aloneFoundNodes, aloneFailNodes, alonePrunes);
-  if (denseMask | sparseMask) printf("; dynamic programs %lld (%lld states), pruned by them %lld", denseCalls, denseStates, densePrunes);
+  if (denseMask | sparseMask | pairMode) printf("; dynamic programs %lld (%lld states), pruned by them %lld", denseCalls, denseStates, densePrunes);
+  if (pairMode) printf("; pair checks %lld (+%lld witness hits): %lld pruned, %lld search nodes, %lld second-district checks, %lld undecided; found %lld, refuted %lld", pairCalls, pairWitnessHits, pairPrunes, pairNodes, pairSecondChecks, pairUndecided, pairQuickFound, pairQuickRefuted);
 }
 // --estimate: the first level stops at each branching node and reports the vertex it would branch on
 static int probeMode, probeBest;
@@ -343,15 +444,16 @@ static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls,
   if (lv <= aloneLevel && popcnt(S) + popcnt(X) <= aloneDepth + 1) for (int j = lv + 1; j < K; j++) { // --alone: the later district must still exist on its own
     int e = order[j];
     if (!((aloneMask >> e) & 1)) continue;
-    if (witness[e] && !(witness[e] & ~(avail & ~S))) continue;
+    { int hit = 0; for (int k = 0; k < witnessN[e] && !hit; k++) if (!(witness[e][k] & ~(avail & ~S))) hit = 1; if (hit) continue; }
     M al = avail & ~S & ~banned[e]; for (int q = 1; q < K; q++) if (q != j) al &= ~BIT(droot[order[q]]);
     aloneCalls++;
     long long before = aloneNodes;
     int found = district_exists(al, e);
     if (found) aloneFoundNodes += aloneNodes - before; else aloneFailNodes += aloneNodes - before;
     if (!found) return 0;
-    witness[e] = aloneWitness;
+    witness[e][witnessNext[e]] = aloneWitness; witnessNext[e] = (witnessNext[e] + 1) % WITNESSES; if (witnessN[e] < WITNESSES) witnessN[e]++;
   }
+  if (pairMode && lv == 0 && !pair_possible(avail & ~S)) return 0;
   M front = frontier(S, allowed & ~X);
   if (!front) {
     if (ps < lo || ls < lo) return 0;
@@ -402,6 +504,12 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[a], "--no-pareto")) denseParetoOn = 0;
     else if (!strcmp(argv[a], "--dump-candidates") && a + 1 < argc) dumpFile = argv[++a];
     else if (!strcmp(argv[a], "--sparse") && a + 1 < argc) { for (const char *c = argv[++a]; *c; c++) sparseMask |= 1 << (*c - 'A'); }
+    else if (!strcmp(argv[a], "--pair")) pairMode = 1;
+    else if (!strcmp(argv[a], "--pair-first") && a + 1 < argc) { pairMode = 1; if (argv[++a][0] == 'C') { pairFirst = 2; pairSecond = 3; } }
+    else if (!strcmp(argv[a], "--pair-limit") && a + 1 < argc) pairSecondLimit = atoll(argv[++a]);
+    else if (!strcmp(argv[a], "--pair-nodes") && a + 1 < argc) pairQuickNodes = atoll(argv[++a]);
+    else if (!strcmp(argv[a], "--check-pair") && a + 1 < argc) checkPair = atoi(argv[++a]);
+    else if (!strcmp(argv[a], "--check-pair-plan") && a + 1 < argc) { checkPairPlan = atoi(argv[++a]); pairMode = 1; }
     else if (!strcmp(argv[a], "--alone-level") && a + 1 < argc) aloneLevel = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--check-dense") && a + 1 < argc) checkDense = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--estimate") && a + 1 < argc) probes = atoi(argv[++a]);
@@ -421,13 +529,36 @@ int main(int argc, char **argv) {
   for (int i = 0; i < n; i++) if (pop[i] > pop[D] || (pop[i] == pop[D] && i < D)) banned[3] |= BIT(i);
   for (int k = 0; k < 4; k++) for (int j = 0; j < 4; j++) if (j != k) banned[k] |= BIT(droot[j]);
   for (int k = 0; k < 4; k++) order[k] = ord[k] - 'A';
+  if ((pairMode || checkPair) && (order[0] == 2 || order[0] == 3)) { fprintf(stderr, "--pair checks C and D in what the first level leaves: the order must start with A or B\n"); return 2; }
+  lastReport = time(0);
   for (int i = 0; i < n; i++) byDensAsc[i] = byDensDesc[i] = i;
   for (int i = 0; i < n; i++) for (int j = i + 1; j < n; j++) {
     if (pop[byDensAsc[j]] / land[byDensAsc[j]] < pop[byDensAsc[i]] / land[byDensAsc[i]]) { int t = byDensAsc[i]; byDensAsc[i] = byDensAsc[j]; byDensAsc[j] = t; }
     if (pop[byDensDesc[j]] / land[byDensDesc[j]] > pop[byDensDesc[i]] / land[byDensDesc[i]]) { int t = byDensDesc[i]; byDensDesc[i] = byDensDesc[j]; byDensDesc[j] = t; }
   }
   aloneMask |= denseMask | sparseMask;
-  if (denseMask | sparseMask | checkDense) dense_init();
+  if (denseMask | sparseMask | checkDense | pairMode | checkPair | checkPairPlan) dense_init();
+  if (checkPair > 0) {  // --check-pair N: the pair check must never refute a region where brute force finds the pair
+    int refuted = 0, exactNo = 0, undecided = 0, unsound = 0, possible = 0;
+    for (int t = 0; t < checkPair; t++) {
+      M blob = BIT(droot[0]); int size = 2 + (int)(xorshift() % 40);
+      for (int g = 1; g < size; g++) { M fr2 = frontier(blob, ~banned[0]); if (!fr2) break; int c = popcnt(fr2), pick = (int)(xorshift() % c); while (pick--) fr2 &= fr2 - 1; blob |= BIT(lowbit(fr2)); }
+      M rest = ((n == 128) ? ~(M)0 : (BIT(n) - 1)) & ~blob;
+      pairWitN = 0; pairUndN = 0; long long pn0 = pairNodes, an0 = aloneNodes; clock_t c0 = clock(); int pr = pair_possible(rest); clock_t c1 = clock();
+      long long pn = pairNodes - pn0, an = aloneNodes - an0;
+      int r1 = droot[pairFirst]; exactPairNodes = 0; exactPairLimit = 2000000; aloneLimit = 0;
+      if (pr) { possible++; fprintf(stderr, "  region %d (%d units taken): pair check %s (%lld nodes, %.2fs)\n", t, popcnt(blob), pairFound ? "found a pair" : "gave up", pn, (double)(c1 - c0) / CLOCKS_PER_SEC); continue; }
+      exactPairGaveUp = 0;
+      int x = (pairAl1 & BIT(r1)) && (pairAl2 & BIT(droot[pairSecond])) ? exact_pair(BIT(r1), 0, pop[r1], land[r1]) : 0;
+      if (x == 0 && exactPairGaveUp) x = -1;
+      fprintf(stderr, "  region %d (%d units taken): pair check %s (%lld nodes, %lld one-district nodes, %.2fs), brute force %s (%.2fs)\n", t, popcnt(blob), pr ? "possible" : "refuted", pn, an,
+              (double)(c1 - c0) / CLOCKS_PER_SEC, x < 0 ? "undecided" : x ? "pair" : "none", (double)(clock() - c1) / CLOCKS_PER_SEC);
+      refuted++; if (x < 0) { undecided++; continue; }
+      exactNo += !x; if (x) { unsound++; printf("UNSOUND region %d\n", t); }
+    }
+    printf("check-pair: %d regions: the pair check refutes %d (brute force finds no pair in %d of them, left %d undecided; unsound %d) and passes %d\n", checkPair, refuted, exactNo, undecided, unsound, possible);
+    return unsound != 0;
+  }
   if (checkDense > 0) {  // --check-dense N: the relaxation must never refute a region where the exact search finds D
     int e = 3, r = droot[e], refuted = 0, refutedSparse = 0, exactNo = 0, unsound = 0;
     for (int t = 0; t < checkDense; t++) {
@@ -465,6 +596,21 @@ int main(int argc, char **argv) {
     print_check_counters();
     printf("\n");
     return 0;
+  }
+  if (checkPairPlan > 0) {  // --check-pair-plan N: with a plan at hand, the pair check must pass on every part of its first district
+    int keepPair = pairMode; pairMode = 0;
+    if (!solve_level(0, all)) { printf("check-pair-plan: no plan at this tolerance\n"); return 2; }
+    pairMode = keepPair;
+    int d0 = order[0], refuted = 0, found = 0;
+    for (int t = 0; t < checkPairPlan; t++) {
+      M part = BIT(droot[d0]); int size = 1 + (int)(xorshift() % popcnt(planM[d0]));
+      for (int g = 1; g < size; g++) { M fr2 = frontier(part, planM[d0]); if (!fr2) break; int c = popcnt(fr2), pick = (int)(xorshift() % c); while (pick--) fr2 &= fr2 - 1; part |= BIT(lowbit(fr2)); }
+      pairWitN = 0; pairUndN = 0;
+      if (!pair_possible(all & ~part)) { refuted++; printf("UNSOUND: the pair check refutes a part of the plan's district (%d units)\n", popcnt(part)); }
+      else found += pairFound != 0;
+    }
+    printf("check-pair-plan: %d parts of the plan's first district: the pair check refutes %d (unsound), finds a pair in %d, gives up on %d\n", checkPairPlan, refuted, found, checkPairPlan - refuted - found);
+    return refuted != 0;
   }
   int ok = solve_level(0, all);
   printf("D-root %s order %s: %s  cpu %.1fs", dRoot, ord, ok ? "PLAN" : (nodeLimit && (nodes[0] > nodeLimit || nodes[1] > nodeLimit || nodes[2] > nodeLimit) ? "LIMIT" : "none"), (double)(clock() - t0) / CLOCKS_PER_SEC);
