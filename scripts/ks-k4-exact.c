@@ -9,7 +9,7 @@
 //                 [--pair [--pair-first C] [--pair-nodes N] [--pair-limit N]] [--check-pair N] [--check-pair-plan N]
 // ROOT names the most populous county of district D; ORDER is the order in which the districts are
 // enumerated, e.g. ADBC. Prints PLAN with the four districts, "none" (this case has no plan) or
-// LIMIT; progress goes to stderr about once a CPU minute.
+// LIMIT; progress goes to stderr about once a minute.
 //   --alone LETTERS  at every node of the first level, also require that each named later district
 //                    (e.g. D) can still be formed on its own in what is left: an exact one-district
 //                    search, skipped while the last set it found is still untouched.
@@ -87,12 +87,12 @@ static int byDensAsc[128], byDensDesc[128];
 static long long nodes[4], cands[4], leafsOK;
 static time_t lastReport;  // progress goes to stderr about once a minute
 static long long nodeLimit = 0; static int depth0 = 0; static char path0[256]; static long long totalNodes = 0; static clock_t tstart;
-static long long aloneNodes, denseCalls, denseStates, pairCalls, pairPrunes, pairWitnessHits;
+static long long aloneNodes, denseCalls, denseStates, pairCalls, pairPrunes, pairRepeats;
 static void maybe_report(void) {  // about once a minute of wall time
   if (time(0) - lastReport < 60) return;
   lastReport = time(0); double pr = 0, w = 0.5; for (int i = 0; i < depth0 && i < 60; i++, w /= 2) if (path0[i]) pr += w;
-  fprintf(stderr, "  ... %.0fs lv0 %lld (%lld cands) lv1 %lld lv2 %lld, one-district checks %lld nodes, %lld dynamic programs (%lld states), pair checks %lld (%lld pruned, %lld witness hits), level-0 tree explored ~%.6f\n",
-          (double)(clock() - tstart) / CLOCKS_PER_SEC, nodes[0], cands[0], nodes[1], nodes[2], aloneNodes, denseCalls, denseStates, pairCalls, pairPrunes, pairWitnessHits, pr);
+  fprintf(stderr, "  ... %.0fs lv0 %lld (%lld cands) lv1 %lld lv2 %lld, one-district checks %lld nodes, %lld dynamic programs (%lld states), pair checks %lld (%lld pruned, %lld answered by earlier ones), level-0 tree explored ~%.6f\n",
+          (double)(clock() - tstart) / CLOCKS_PER_SEC, nodes[0], cands[0], nodes[1], nodes[2], aloneNodes, denseCalls, denseStates, pairCalls, pairPrunes, pairRepeats, pr);
 }
 static int popcnt(M m) { return __builtin_popcountll((unsigned long long)m) + __builtin_popcountll((unsigned long long)(m >> 64)); }
 static int lowbit(M m) { unsigned long long l = (unsigned long long)m; if (l) return __builtin_ctzll(l); return 64 + __builtin_ctzll((unsigned long long)(m >> 64)); }
@@ -156,8 +156,13 @@ static int can_complete(M S, M pool, double ps, double ls) {
 static int denseMask, sparseMask, checkDense, checkPair, checkPairPlan, aloneLevel;
 static const char *dumpFile; static int dumpSeen;
 static long long aloneCalls, alonePrunes, aloneFoundNodes, aloneFailNodes;
-#define WITNESSES 16  // sets found by the one-district checks, kept per district while the first level does not touch them
-static M aloneWitness, witness[4][WITNESSES]; static int witnessN[4], witnessNext[4]; static int aloneMask, aloneDepth = 1000;
+// The last 16 sets a check found (or regions it left undecided), oldest overwritten first.
+typedef struct { M set[16]; int n, next; } SetRing;
+static void ring_push(SetRing *r, M s) { r->set[r->next] = s; r->next = (r->next + 1) % 16; if (r->n < 16) r->n++; }
+static int ring_within(const SetRing *r, M avail) { for (int k = 0; k < r->n; k++) if (!(r->set[k] & ~avail)) return 1; return 0; }  // a kept set lies inside avail
+static int ring_has(const SetRing *r, M s) { for (int k = 0; k < r->n; k++) if (r->set[k] == s) return 1; return 0; }
+static M aloneWitness; static SetRing witness[4];  // per district, sets its one-district check found: witnesses while untouched
+static int aloneMask, aloneDepth = 1000;
 static long long aloneLimit;  // when nonzero, alone() gives up (returns 0) past this node count
 static int alone(M allowed, M S, M X, double ps, double ls) {
   aloneNodes++;
@@ -297,18 +302,26 @@ static int dense_possible(M allowed, int r, double popNeed, double landCap, int 
 // The one-district check of --alone/--dense/--sparse: can district e still be formed inside al?
 // With --dense/--sparse, a short search (5,000 nodes) finds most sets; when it does not, the
 // relaxation tries to refute before the exact search runs to the end.
-static int district_exists(M al, int e) {
-  int r = droot[e];
-  if ((denseMask | sparseMask) >> e & 1) {
+// Returns ONE_FOUND (aloneWitness holds the set), ONE_NONE (the search refuted), ONE_NONE_DP (a
+// relaxation refuted) or ONE_GAVE_UP (the final search passed fullLimit nodes; 0 = no limit).
+enum { ONE_FOUND, ONE_NONE, ONE_NONE_DP, ONE_GAVE_UP };
+static int one_district(M al, int r, int dense, int sparse, long long fullLimit) {
+  if (dense || sparse) {
     aloneLimit = aloneNodes + 5000;
-    int found = alone(al, BIT(r), 0, pop[r], land[r]);
-    int hitLimit = aloneNodes > aloneLimit; aloneLimit = 0;
-    if (found) return 1;
-    if (!hitLimit) { alonePrunes++; return 0; }
-    if ((denseMask >> e & 1 && !dense_possible(al, r, lo, hi, 0)) || (sparseMask >> e & 1 && !dense_possible(al, r, lo, hi, 1))) { densePrunes++; return 0; }
+    int found = alone(al, BIT(r), 0, pop[r], land[r]), hit = aloneNodes > aloneLimit; aloneLimit = 0;
+    if (found) return ONE_FOUND;
+    if (!hit) return ONE_NONE;
+    if ((dense && !dense_possible(al, r, lo, hi, 0)) || (sparse && !dense_possible(al, r, lo, hi, 1))) return ONE_NONE_DP;
   }
-  if (alone(al, BIT(r), 0, pop[r], land[r])) return 1;
-  alonePrunes++; return 0;
+  aloneLimit = fullLimit ? aloneNodes + fullLimit : 0;
+  int found = alone(al, BIT(r), 0, pop[r], land[r]), hit = fullLimit && aloneNodes > aloneLimit; aloneLimit = 0;
+  return found ? ONE_FOUND : hit ? ONE_GAVE_UP : ONE_NONE;
+}
+static int district_exists(M al, int e) {
+  int v = one_district(al, droot[e], denseMask >> e & 1, sparseMask >> e & 1, 0);
+  if (v == ONE_NONE) alonePrunes++;
+  if (v == ONE_NONE_DP) densePrunes++;
+  return v == ONE_FOUND;
 }
 // --pair: can districts C and D both still be formed, disjointly, in what the first level leaves?
 // The first of the pair (D, or C with --pair-first C) is enumerated only up to its first connected
@@ -320,22 +333,15 @@ static int district_exists(M al, int e) {
 // population, every bound on that branch holds (D* and C* complete it), and C* lies in what it leaves.
 // A found pair stays a witness while the first level's district does not touch it (16 are kept).
 static int pairMode, pairFirst = 3, pairSecond = 2;
-static long long pairNodes, pairSecondChecks, pairUndecided, pairSecondLimit = 200000;
-static M pairWit[16]; static int pairWitN, pairWitNext;
+static long long pairNodes, pairSecondChecks, pairSecondGaveUp, pairUndecided, pairSecondLimit = 200000;
+static SetRing pairWit, pairUnd;  // pairs found (witnesses while untouched); regions left undecided (an exclusion repeats the query)
 static M pairAl1, pairAl2, pairFound;
 static int pair_second(M S) {
-  int r2 = droot[pairSecond]; M al2 = pairAl2 & ~S;
   pairSecondChecks++;
-  aloneLimit = aloneNodes + 5000;
-  int found = alone(al2, BIT(r2), 0, pop[r2], land[r2]), hit = aloneNodes > aloneLimit; aloneLimit = 0;
-  if (found) { pairFound = S | aloneWitness; return 1; }
-  if (!hit) return 0;
-  if (!dense_possible(al2, r2, lo, hi, 0) || !dense_possible(al2, r2, lo, hi, 1)) return 0;
-  aloneLimit = aloneNodes + pairSecondLimit;
-  found = alone(al2, BIT(r2), 0, pop[r2], land[r2]); hit = aloneNodes > aloneLimit; aloneLimit = 0;
-  if (found) { pairFound = S | aloneWitness; return 1; }
-  if (!hit) return 0;
-  pairUndecided++; pairFound = 0; return 1;
+  int v = one_district(pairAl2 & ~S, droot[pairSecond], 1, 1, pairSecondLimit);
+  if (v == ONE_FOUND) { pairFound = S | aloneWitness; return 1; }
+  if (v == ONE_GAVE_UP) { pairSecondGaveUp++; pairFound = 0; return 1; }
+  return 0;
 }
 static long long pairEnumLimit;  // when nonzero, pair_enum gives up (returns 0) past this node count
 static int pair_enum(M S, M X, double ps, double ls) {
@@ -354,23 +360,21 @@ static int pair_enum(M S, M X, double ps, double ls) {
   if (pair_enum(S | BIT(best), X, ps + pop[best], ls + land[best])) return 1;
   return pair_enum(S, X | BIT(best), ps, ls);
 }
-static M pairUnd[16]; static int pairUndN, pairUndNext;  // regions the pair search left undecided (an exclusion repeats the query)
 static long long pairQuickNodes = 20000, pairQuickFound, pairQuickRefuted;
 // rest: the units the first level has not taken. A pair search of at most --pair-nodes nodes: a
 // pair it finds becomes a witness, an exhausted search refutes, and past the limit the region
 // counts as possible.
 static int pair_possible(M rest) {
-  for (int k = 0; k < pairWitN; k++) if (!(pairWit[k] & ~rest)) { pairWitnessHits++; return 1; }
-  for (int k = 0; k < pairUndN; k++) if (pairUnd[k] == rest) { pairWitnessHits++; return 1; }
+  if (ring_within(&pairWit, rest) || ring_has(&pairUnd, rest)) { pairRepeats++; return 1; }
   pairCalls++; maybe_report();
   int r1 = droot[pairFirst];
   pairAl1 = rest & ~banned[pairFirst]; pairAl2 = rest & ~banned[pairSecond];
   if (!(pairAl1 & BIT(r1)) || !(pairAl2 & BIT(droot[pairSecond]))) { pairPrunes++; return 0; }
   pairFound = 0; pairEnumLimit = pairNodes + pairQuickNodes;
   int ok = pair_enum(BIT(r1), 0, pop[r1], land[r1]), hit = pairNodes >= pairEnumLimit; pairEnumLimit = 0;
-  if (ok && pairFound) { pairQuickFound++; pairWit[pairWitNext] = pairFound; pairWitNext = (pairWitNext + 1) % 16; if (pairWitN < 16) pairWitN++; return 1; }
+  if (ok && pairFound) { pairQuickFound++; ring_push(&pairWit, pairFound); return 1; }
   if (!ok && !hit) { pairQuickRefuted++; pairPrunes++; return 0; }
-  pairUndecided++; pairUnd[pairUndNext] = rest; pairUndNext = (pairUndNext + 1) % 16; if (pairUndN < 16) pairUndN++;
+  pairUndecided++; ring_push(&pairUnd, rest);
   return 1;
 }
 // --check-pair: the exact pair question by brute force (every complete first district, each with
@@ -397,7 +401,7 @@ static int exact_pair(M S, M X, double ps, double ls) {
 static void print_check_counters(void) {
   if (aloneMask) printf("; one-district checks %lld: %lld search nodes in those that found a set, %lld in those that failed; pruned by the search %lld", aloneCalls, aloneFoundNodes, aloneFailNodes, alonePrunes);
   if (denseMask | sparseMask | pairMode) printf("; dynamic programs %lld (%lld states), pruned by them %lld", denseCalls, denseStates, densePrunes);
-  if (pairMode) printf("; pair checks %lld (+%lld witness hits): %lld pruned, %lld search nodes, %lld second-district checks, %lld undecided; found %lld, refuted %lld", pairCalls, pairWitnessHits, pairPrunes, pairNodes, pairSecondChecks, pairUndecided, pairQuickFound, pairQuickRefuted);
+  if (pairMode) printf("; pair checks %lld (+%lld answered by earlier ones): found %lld, refuted %lld, undecided %lld; %lld search nodes, %lld second-district checks (%lld gave up)", pairCalls, pairRepeats, pairQuickFound, pairQuickRefuted, pairUndecided, pairNodes, pairSecondChecks, pairSecondGaveUp);
 }
 // --estimate: the first level stops at each branching node and reports the vertex it would branch on
 static int probeMode, probeBest;
@@ -406,6 +410,15 @@ static int partIndex, partCount = 1; static long long partCounter;
 #define PART_DEPTH 14
 static unsigned long long rng = 88172645463325252ULL;
 static unsigned long long xorshift(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng; }
+// a random connected set of at most `size` units: seed grown one random neighbour (inside `within`) at a time
+static M grow_random(M seed, M within, int size) {
+  for (int g = 1; g < size; g++) {
+    M fr = frontier(seed, within); if (!fr) break;
+    int pick = (int)(xorshift() % popcnt(fr)); while (pick--) fr &= fr - 1;
+    seed |= BIT(lowbit(fr));
+  }
+  return seed;
+}
 // enumerate connected S ∋ root within allowed; X = excluded
 // parentPools (nullable): each later district's first-pass pool at the parent node; added: the vertex
 // the parent moved into S (-1 when it excluded one). A later district's check only reads S through
@@ -444,14 +457,14 @@ static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls,
   if (lv <= aloneLevel && popcnt(S) + popcnt(X) <= aloneDepth + 1) for (int j = lv + 1; j < K; j++) { // --alone: the later district must still exist on its own
     int e = order[j];
     if (!((aloneMask >> e) & 1)) continue;
-    { int hit = 0; for (int k = 0; k < witnessN[e] && !hit; k++) if (!(witness[e][k] & ~(avail & ~S))) hit = 1; if (hit) continue; }
+    if (ring_within(&witness[e], avail & ~S)) continue;
     M al = avail & ~S & ~banned[e]; for (int q = 1; q < K; q++) if (q != j) al &= ~BIT(droot[order[q]]);
     aloneCalls++;
     long long before = aloneNodes;
     int found = district_exists(al, e);
     if (found) aloneFoundNodes += aloneNodes - before; else aloneFailNodes += aloneNodes - before;
     if (!found) return 0;
-    witness[e][witnessNext[e]] = aloneWitness; witnessNext[e] = (witnessNext[e] + 1) % WITNESSES; if (witnessN[e] < WITNESSES) witnessN[e]++;
+    ring_push(&witness[e], aloneWitness);
   }
   if (pairMode && lv == 0 && !pair_possible(avail & ~S)) return 0;
   M front = frontier(S, allowed & ~X);
@@ -541,17 +554,16 @@ int main(int argc, char **argv) {
   if (checkPair > 0) {  // --check-pair N: the pair check must never refute a region where brute force finds the pair
     int refuted = 0, exactNo = 0, undecided = 0, unsound = 0, possible = 0;
     for (int t = 0; t < checkPair; t++) {
-      M blob = BIT(droot[0]); int size = 2 + (int)(xorshift() % 40);
-      for (int g = 1; g < size; g++) { M fr2 = frontier(blob, ~banned[0]); if (!fr2) break; int c = popcnt(fr2), pick = (int)(xorshift() % c); while (pick--) fr2 &= fr2 - 1; blob |= BIT(lowbit(fr2)); }
+      int size = 2 + (int)(xorshift() % 40); M blob = grow_random(BIT(droot[0]), ~banned[0], size);
       M rest = ((n == 128) ? ~(M)0 : (BIT(n) - 1)) & ~blob;
-      pairWitN = 0; pairUndN = 0; long long pn0 = pairNodes, an0 = aloneNodes; clock_t c0 = clock(); int pr = pair_possible(rest); clock_t c1 = clock();
+      pairWit = pairUnd = (SetRing){0}; long long pn0 = pairNodes, an0 = aloneNodes; clock_t c0 = clock(); int pr = pair_possible(rest); clock_t c1 = clock();
       long long pn = pairNodes - pn0, an = aloneNodes - an0;
       int r1 = droot[pairFirst]; exactPairNodes = 0; exactPairLimit = 2000000; aloneLimit = 0;
       if (pr) { possible++; fprintf(stderr, "  region %d (%d units taken): pair check %s (%lld nodes, %.2fs)\n", t, popcnt(blob), pairFound ? "found a pair" : "gave up", pn, (double)(c1 - c0) / CLOCKS_PER_SEC); continue; }
       exactPairGaveUp = 0;
       int x = (pairAl1 & BIT(r1)) && (pairAl2 & BIT(droot[pairSecond])) ? exact_pair(BIT(r1), 0, pop[r1], land[r1]) : 0;
       if (x == 0 && exactPairGaveUp) x = -1;
-      fprintf(stderr, "  region %d (%d units taken): pair check %s (%lld nodes, %lld one-district nodes, %.2fs), brute force %s (%.2fs)\n", t, popcnt(blob), pr ? "possible" : "refuted", pn, an,
+      fprintf(stderr, "  region %d (%d units taken): pair check refuted (%lld nodes, %lld one-district nodes, %.2fs), brute force %s (%.2fs)\n", t, popcnt(blob), pn, an,
               (double)(c1 - c0) / CLOCKS_PER_SEC, x < 0 ? "undecided" : x ? "pair" : "none", (double)(clock() - c1) / CLOCKS_PER_SEC);
       refuted++; if (x < 0) { undecided++; continue; }
       exactNo += !x; if (x) { unsound++; printf("UNSOUND region %d\n", t); }
@@ -562,8 +574,7 @@ int main(int argc, char **argv) {
   if (checkDense > 0) {  // --check-dense N: the relaxation must never refute a region where the exact search finds D
     int e = 3, r = droot[e], refuted = 0, refutedSparse = 0, exactNo = 0, unsound = 0;
     for (int t = 0; t < checkDense; t++) {
-      M blob = BIT(droot[0]); int size = 5 + (int)(xorshift() % 30);
-      for (int g = 1; g < size; g++) { M fr2 = frontier(blob, ~banned[0] & ~BIT(droot[1]) & ~BIT(droot[2]) & ~BIT(r)); if (!fr2) break; int c = popcnt(fr2), pick = (int)(xorshift() % c); while (pick--) fr2 &= fr2 - 1; blob |= BIT(lowbit(fr2)); }
+      int size = 5 + (int)(xorshift() % 30); M blob = grow_random(BIT(droot[0]), ~banned[0] & ~BIT(droot[1]) & ~BIT(droot[2]) & ~BIT(r), size);
       M al = ((n == 128) ? ~(M)0 : (BIT(n) - 1)) & ~blob & ~banned[e]; for (int q = 0; q < 3; q++) al &= ~BIT(droot[q]);
       int d = dense_possible(al, r, lo, hi, 0), sp = dense_possible(al, r, lo, hi, 1);
       aloneLimit = 0; int x = alone(al, BIT(r), 0, pop[r], land[r]);
@@ -603,9 +614,8 @@ int main(int argc, char **argv) {
     pairMode = keepPair;
     int d0 = order[0], refuted = 0, found = 0;
     for (int t = 0; t < checkPairPlan; t++) {
-      M part = BIT(droot[d0]); int size = 1 + (int)(xorshift() % popcnt(planM[d0]));
-      for (int g = 1; g < size; g++) { M fr2 = frontier(part, planM[d0]); if (!fr2) break; int c = popcnt(fr2), pick = (int)(xorshift() % c); while (pick--) fr2 &= fr2 - 1; part |= BIT(lowbit(fr2)); }
-      pairWitN = 0; pairUndN = 0;
+      int size = 1 + (int)(xorshift() % popcnt(planM[d0])); M part = grow_random(BIT(droot[d0]), planM[d0], size);
+      pairWit = pairUnd = (SetRing){0};
       if (!pair_possible(all & ~part)) { refuted++; printf("UNSOUND: the pair check refutes a part of the plan's district (%d units)\n", popcnt(part)); }
       else found += pairFound != 0;
     }
