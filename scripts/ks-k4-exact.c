@@ -7,6 +7,7 @@
 //   ./ks-k4-exact ks.txt 0.05 ROOT ORDER [NODE_LIMIT] [--alone LETTERS [--alone-depth N]] [--part I/N] [--estimate PROBES]
 //                 [--dense LETTERS] [--sparse LETTERS] [--dense-bucket W] [--alone-level L] [--check-dense N]
 //                 [--pair [--pair-first C] [--pair-nodes N] [--pair-limit N]] [--check-pair N] [--check-pair-plan N]
+//                 [--forced [--forced-pair] [--forced-limit N]] [--check-forced] [--check-forced-questions N]
 // ROOT names the most populous county of district D; ORDER is the order in which the districts are
 // enumerated, e.g. ADBC. Prints PLAN with the four districts, "none" (this case has no plan) or
 // LIMIT; progress goes to stderr about once a minute.
@@ -47,6 +48,22 @@
 //                    brute force finds a pair the check refuted
 //   --check-pair-plan N  find a plan first (without the pair check), then run the pair check on N
 //                    random connected parts of its first district: a refutation is a bug (exit 1)
+//   --forced         before the search, narrow each district's allowed units to a fixpoint with
+//                    two one-district questions per unit u and district e (exact search plus the
+//                    dense dynamic program): if e cannot be formed without u, u goes to e (banned
+//                    from the others, and every later search of e must hold it); if no set of e that
+//                    meets both bands holds u, u is banned from e. Prints each fact on stderr.
+//   --forced-pair    --forced plus a third question: can C and D still be formed together (the --pair
+//                    check, in what A's forced units leave) with u kept out of one of them? If not,
+//                    u goes to that district
+//   --forced-limit N node limit of the second question (default 2,000,000; a question that passes
+//                    it decides nothing)
+//   --check-forced   do not search: find a plan without --forced, then derive the facts; a fact the
+//                    plan contradicts is a bug (exit status 1)
+//   --check-forced-questions N  do not search: on N random regions (all units minus a random blob
+//                    around Johnson, one random district and unit each) compare both questions'
+//                    answers with a plain enumeration (band tops only); a refutation that the
+//                    enumeration contradicts is a bug (exit status 1)
 //   --estimate N     do not search: estimate the size of the first level's tree with N random
 //                    root-to-leaf probes (Knuth's estimator; unbiased, heavy-tailed, so use
 //                    thousands of probes). Prints the mean and its standard error.
@@ -126,33 +143,48 @@ static int rest_ok(int lv, M rest) {
 // Can a connected district grown from S (population ps, land ls) through pool reach both bands'
 // bottoms without breaking their tops? Fractional knapsacks over the vertices whose cheapest path
 // from S (population- and land-weighted) stays within the tops. Necessary, not sufficient.
-static M firstPassPool; // after each call: the vertices the first (population) pass kept; the bound ignores every other vertex
-static int can_complete(M S, M pool, double ps, double ls) {
-  firstPassPool = 0;
-  if (ps > hi || ls > hi) return 0;
-  double dp[128], dl[128];
-  for (int v = 0; v < n; v++) { dp[v] = 1e9; dl[v] = 1e9; }
-  M t = S; while (t) { int v = lowbit(t); t &= t - 1; dp[v] = 0; dl[v] = 0; }
-  for (int pass = 0; pass < 2; pass++) {
-    double *dd = pass ? dl : dp; const double *w = pass ? land : pop; double budget = pass ? hi - ls : hi - ps;
-    M done = 0, open = S;
-    while (open) {
-      int b = -1; M o = open; while (o) { int v = lowbit(o); o &= o - 1; if (b < 0 || dd[v] < dd[b]) b = v; }
-      open &= ~BIT(b); done |= BIT(b);
-      M nbv = nbm[b] & pool & ~done;
-      while (nbv) { int u = lowbit(nbv); nbv &= nbv - 1; double c = dd[b] + w[u]; if (c < dd[u] && c <= budget + 1e-12) { dd[u] = c; open |= BIT(u); } }
-    }
-    M keep = 0; M q = pool; while (q) { int v = lowbit(q); q &= q - 1; if (dd[v] <= budget + 1e-12) keep |= BIT(v); }
-    pool = keep;
-    if (pass == 0) firstPassPool = keep;
-  }
+// The fractional knapsacks: can pool lift (ps, ls) to both bottoms without breaking a top?
+static int knapsacks_reach(M pool, double ps, double ls) {
   if (ls < lo) { double need = lo - ls, pp = ps; for (int k = 0; k < n && need > 0; k++) { int v = byDensAsc[k]; if (!(pool & BIT(v))) continue; double f = land[v] < need ? 1 : need / land[v]; pp += f * pop[v]; need -= f * land[v]; } if (need > 1e-12 || pp > hi) return 0; }
   if (ps < lo) { double bud = hi - ls, pp = ps; for (int k = 0; k < n && bud > 0; k++) { int v = byDensDesc[k]; if (!(pool & BIT(v))) continue; double f = land[v] < bud ? 1 : bud / land[v]; pp += f * pop[v]; bud -= f * land[v]; } if (pp < lo) return 0; }
   return 1;
 }
+static M firstPassPool; // after each call: the vertices the first (population) pass kept; the bound ignores every other vertex
+static int can_complete(M S, M pool, double ps, double ls) {
+  firstPassPool = 0;
+  if (ps > hi || ls > hi) return 0;
+  if (!knapsacks_reach(pool, ps, ls)) return 0;  // the same bound over the whole pool: most refutations, without the two Dijkstra passes
+  double dp[128], dl[128];
+  M t = pool; while (t) { int v = lowbit(t); t &= t - 1; dp[v] = 1e9; dl[v] = 1e9; }  // only pool's distances are read
+  for (int pass = 0; pass < 2; pass++) {
+    double *dd = pass ? dl : dp; const double *w = pass ? land : pop; double budget = pass ? hi - ls : hi - ps;
+    // Dijkstra from S (the source, at distance 0) over pool with a binary heap (lazy deletion:
+    // a vertex may sit in it several times, only its first pop counts); at most one push per arc
+    M done = S; int hn = 0; double hk[128 * 17]; int hv[128 * 17];  // n <= 128, degree <= 16
+    #define HPUSH(V, KEY) do { int i_ = hn++; while (i_ > 0 && hk[(i_ - 1) / 2] > (KEY)) { hk[i_] = hk[(i_ - 1) / 2]; hv[i_] = hv[(i_ - 1) / 2]; i_ = (i_ - 1) / 2; } hk[i_] = (KEY); hv[i_] = (V); } while (0)
+    { M nbS = 0, t2 = S; while (t2) { int v = lowbit(t2); t2 &= t2 - 1; nbS |= nbm[v]; } nbS &= pool & ~S;
+      while (nbS) { int u = lowbit(nbS); nbS &= nbS - 1; if (w[u] <= budget + 1e-12) { dd[u] = w[u]; HPUSH(u, w[u]); } } }
+    while (hn) {
+      int b = hv[0]; double kb = hk[0];
+      double lk = hk[--hn]; int lv = hv[hn]; int i = 0;  // sift the last entry down from the top
+      for (;;) { int c = 2 * i + 1; if (c >= hn) break; if (c + 1 < hn && hk[c + 1] < hk[c]) c++; if (hk[c] >= lk) break; hk[i] = hk[c]; hv[i] = hv[c]; i = c; }
+      if (hn) { hk[i] = lk; hv[i] = lv; }
+      if (done & BIT(b) || kb > dd[b]) continue;
+      done |= BIT(b);
+      M nbv = nbm[b] & pool & ~done;
+      while (nbv) { int u = lowbit(nbv); nbv &= nbv - 1; double c = dd[b] + w[u]; if (c < dd[u] && c <= budget + 1e-12) { dd[u] = c; HPUSH(u, c); } }
+    }
+    #undef HPUSH
+    M keep = done & pool;  // every vertex pushed (so within the budget) was settled
+    pool = keep;
+    if (pass == 0) firstPassPool = keep;
+  }
+  return knapsacks_reach(pool, ps, ls);
+}
 // Can district e (root r) be formed on its own inside allowed: a connected set containing r that
 // meets both bands? Exact (same branching and bounds as a level); on success aloneWitness holds
 // the set, which stays a witness for as long as the caller's available units still contain it.
+static int forcedMode, checkForced, checkQuestions, forcedPair;
 static int denseMask, sparseMask, checkDense, checkPair, checkPairPlan, aloneLevel;
 static const char *dumpFile; static int dumpSeen;
 static long long aloneCalls, alonePrunes, aloneFoundNodes, aloneFailNodes;
@@ -164,13 +196,16 @@ static int ring_has(const SetRing *r, M s) { for (int k = 0; k < r->n; k++) if (
 static M aloneWitness; static SetRing witness[4];  // per district, sets its one-district check found: witnesses while untouched
 static int aloneMask, aloneDepth = 1000;
 static long long aloneLimit;  // when nonzero, alone() gives up (returns 0) past this node count
+static M aloneMust;  // units the set must hold (--forced's questions and its results); 0 normally
+static M forcedIn[4];  // per district, the units --forced put in it; every later search requires them
 static int alone(M allowed, M S, M X, double ps, double ls) {
   aloneNodes++;
   if (aloneLimit && aloneNodes > aloneLimit) return 0;
   if (ps > hi || ls > hi) return 0;
   M reach = comp_of(S, allowed & ~X);
+  if (aloneMust & ~reach) return 0;
   if (!can_complete(S, reach & ~S, ps, ls)) return 0;
-  if (ps >= lo && ls >= lo) { aloneWitness = S; return 1; }
+  if (ps >= lo && ls >= lo && !(aloneMust & ~S)) { aloneWitness = S; return 1; }
   M front = frontier(S, allowed & ~X);
   if (!front) return 0;
   int best = heaviest(front);
@@ -318,7 +353,9 @@ static int one_district(M al, int r, int dense, int sparse, long long fullLimit)
   return found ? ONE_FOUND : hit ? ONE_GAVE_UP : ONE_NONE;
 }
 static int district_exists(M al, int e) {
+  aloneMust = forcedIn[e];
   int v = one_district(al, droot[e], denseMask >> e & 1, sparseMask >> e & 1, 0);
+  aloneMust = 0;
   if (v == ONE_NONE) alonePrunes++;
   if (v == ONE_NONE_DP) densePrunes++;
   return v == ONE_FOUND;
@@ -408,6 +445,62 @@ static int probeMode, probeBest;
 // --part I/N: the first level keeps every N-th subtree (the I-th) at depth PART_DEPTH
 static int partIndex, partCount = 1; static long long partCounter;
 #define PART_DEPTH 14
+// --check-forced-questions: a plain enumeration of the connected sets containing S's root inside
+// allowed (only the band tops prune) that meets both bottoms and holds `must`; -1 past the limit.
+static long long bruteNodes, bruteLimit;
+static int brute_set(M allowed, M S, M X, double ps, double ls, M must) {
+  if (++bruteNodes > bruteLimit) return -1;
+  if (ps > hi || ls > hi) return 0;
+  if (ps >= lo && ls >= lo && !(must & ~S)) return 1;
+  M front = frontier(S, allowed & ~X);
+  if (!front) return 0;
+  int b = lowbit(front);
+  int a = brute_set(allowed, S | BIT(b), X, ps + pop[b], ls + land[b], must); if (a) return a;
+  return brute_set(allowed, S, X | BIT(b), ps, ls, must);
+}
+// --forced: before the search, narrow each district's allowed units by one-district questions, to
+// a fixpoint. (1) If district e cannot be formed without unit u, every plan puts u in e: u is banned
+// from the other districts. (2) If no set of district e that meets both bands holds u, u is banned
+// from e. Both use the exact one-district search (with the dense dynamic program), and a question
+// decides only when the search ends within --forced-limit nodes (so a give-up changes nothing).
+static long long forcedLimit = 2000000;
+static int forced_pass(M all) {
+  int changed = 0;
+  for (int e = 0; e < K; e++) {
+    int r = droot[e]; M al = all & ~banned[e];
+    for (int u = 0; u < n; u++) {
+      if (u == r || !(al & BIT(u)) || (forcedIn[e] & BIT(u))) continue;
+      aloneMust = forcedIn[e];  // the units already put in e: every set of e holds them
+      int v = one_district(al & ~BIT(u), r, 1, 0, forcedLimit);
+      if (v == ONE_NONE || v == ONE_NONE_DP) {
+        aloneMust = 0; forcedIn[e] |= BIT(u); changed = 1;
+        for (int f = 0; f < K; f++) if (f != e) banned[f] |= BIT(u);
+        fprintf(stderr, "  %s must be in district %c\n", nm[u], 'A' + e);
+        continue;
+      }
+      aloneMust = forcedIn[e] | BIT(u); aloneLimit = aloneNodes + forcedLimit;
+      int found = alone(al, BIT(r), 0, pop[r], land[r]), hit = aloneNodes > aloneLimit; aloneMust = 0; aloneLimit = 0;
+      if (!found && !hit) { banned[e] |= BIT(u); al &= ~BIT(u); changed = 1; fprintf(stderr, "  %s cannot be in district %c\n", nm[u], 'A' + e); }
+    }
+  }
+  if (forcedPair) for (int k = 0; k < 2; k++) {  // (3) C and D together: can they be formed with u kept out of one of them?
+    int e = k ? pairSecond : pairFirst;
+    M rest = all & ~BIT(droot[0]) & ~forcedIn[0];  // what A leaves at least
+    for (int u = 0; u < n; u++) {
+      if (u == droot[e] || (banned[e] & BIT(u)) || (forcedIn[e] & BIT(u)) || !(rest & BIT(u))) continue;
+      banned[e] |= BIT(u); pairWit = pairUnd = (SetRing){0};
+      int possible = pair_possible(rest);
+      banned[e] &= ~BIT(u);
+      if (!possible) {
+        forcedIn[e] |= BIT(u); changed = 1;
+        for (int f = 0; f < K; f++) if (f != e) banned[f] |= BIT(u);
+        fprintf(stderr, "  %s must be in district %c (pair check)\n", nm[u], 'A' + e);
+      }
+    }
+    pairWit = pairUnd = (SetRing){0};
+  }
+  return changed;
+}
 static unsigned long long rng = 88172645463325252ULL;
 static unsigned long long xorshift(void) { rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; return rng; }
 // a random connected set of at most `size` units: seed grown one random neighbour (inside `within`) at a time
@@ -453,6 +546,7 @@ static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls,
     }
   }
   M reach = comp_of(S, allowed & ~X);
+  if (forcedIn[d] & ~reach) return 0;  // --forced: a unit the district must hold is out of reach
   if (!can_complete(S, reach & ~S, ps, ls)) return 0;
   if (lv <= aloneLevel && popcnt(S) + popcnt(X) <= aloneDepth + 1) for (int j = lv + 1; j < K; j++) { // --alone: the later district must still exist on its own
     int e = order[j];
@@ -469,7 +563,7 @@ static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls,
   if (pairMode && lv == 0 && !pair_possible(avail & ~S)) return 0;
   M front = frontier(S, allowed & ~X);
   if (!front) {
-    if (ps < lo || ls < lo) return 0;
+    if (ps < lo || ls < lo || (forcedIn[d] & ~S)) return 0;
     cands[lv]++;
     M rest = avail & ~S;
     if (!rest_ok(lv, rest)) return 0;
@@ -510,7 +604,12 @@ int main(int argc, char **argv) {
   const char *dRoot = argv[3]; const char *ord = argv[4]; // e.g. "DABC"
   int probes = 0;
   for (int a = 5; a < argc; a++) {
-    if (!strcmp(argv[a], "--alone") && a + 1 < argc) { for (const char *c = argv[++a]; *c; c++) aloneMask |= 1 << (*c - 'A'); }
+    if (!strcmp(argv[a], "--forced")) forcedMode = 1;
+    else if (!strcmp(argv[a], "--check-forced")) checkForced = forcedMode = 1;
+    else if (!strcmp(argv[a], "--forced-pair")) forcedPair = forcedMode = 1;
+    else if (!strcmp(argv[a], "--check-forced-questions") && a + 1 < argc) { checkQuestions = atoi(argv[++a]); forcedMode = 1; }
+    else if (!strcmp(argv[a], "--forced-limit") && a + 1 < argc) forcedLimit = atoll(argv[++a]);
+    else if (!strcmp(argv[a], "--alone") && a + 1 < argc) { for (const char *c = argv[++a]; *c; c++) aloneMask |= 1 << (*c - 'A'); }
     else if (!strcmp(argv[a], "--alone-depth") && a + 1 < argc) aloneDepth = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--dense") && a + 1 < argc) { for (const char *c = argv[++a]; *c; c++) denseMask |= 1 << (*c - 'A'); }
     else if (!strcmp(argv[a], "--dense-bucket") && a + 1 < argc) denseBucket = atof(argv[++a]);
@@ -550,7 +649,7 @@ int main(int argc, char **argv) {
     if (pop[byDensDesc[j]] / land[byDensDesc[j]] > pop[byDensDesc[i]] / land[byDensDesc[i]]) { int t = byDensDesc[i]; byDensDesc[i] = byDensDesc[j]; byDensDesc[j] = t; }
   }
   aloneMask |= denseMask | sparseMask;
-  if (denseMask | sparseMask | checkDense | pairMode | checkPair | checkPairPlan) dense_init();
+  if (denseMask | sparseMask | checkDense | pairMode | checkPair | checkPairPlan | forcedMode) dense_init();
   if (checkPair > 0) {  // --check-pair N: the pair check must never refute a region where brute force finds the pair
     int refuted = 0, exactNo = 0, undecided = 0, unsound = 0, possible = 0;
     for (int t = 0; t < checkPair; t++) {
@@ -585,6 +684,58 @@ int main(int argc, char **argv) {
   }
   clock_t t0 = clock(); tstart = t0;
   M all = (n == 128) ? ~(M)0 : (BIT(n) - 1);
+  if (checkQuestions > 0) {  // --check-forced-questions N: both --forced questions against brute force on random regions
+    // Regions where the district exists (else both questions are trivially "cannot"); question (1)
+    // asks about the most populous unit of the set found there, question (2) about a unit outside it.
+    int agree = 0, undecided = 0, unsound = 0, no1 = 0, no2 = 0, skipped = 0;
+    for (int t = 0; t < checkQuestions; t++) {
+      int e = 1 + (int)(xorshift() % 3), r = droot[e];
+      int size = 15 + (int)(xorshift() % 40); M blob = grow_random(BIT(droot[0]), ~banned[0] & ~BIT(r), size);
+      M al = comp_of(BIT(r), all & ~blob & ~banned[e]);
+      aloneLimit = 0; aloneMust = 0;
+      if (!alone(al, BIT(r), 0, pop[r], land[r])) { skipped++; continue; }
+      M inSet = aloneWitness & ~BIT(r), outSet = al & ~aloneWitness;
+      if (!inSet || !outSet) { skipped++; continue; }
+      // the units most likely to decide: the most populous of the set, and a random one of the two
+      // outside it with the most land (the one most likely to break a band's top when held)
+      int u1 = heaviest(inSet), u2 = -1, u3 = -1;
+      for (M o = outSet; o; o &= o - 1) { int v = lowbit(o); if (u2 < 0 || land[v] > land[u2]) { u3 = u2; u2 = v; } else if (u3 < 0 || land[v] > land[u3]) u3 = v; }
+      if (u3 >= 0 && (xorshift() & 1)) u2 = u3;
+      // (1) can e be formed without u1?
+      int v = one_district(al & ~BIT(u1), r, 1, 0, 0), fast1 = v == ONE_FOUND;
+      bruteNodes = 0; bruteLimit = 30000000; int b1 = brute_set(al & ~BIT(u1), BIT(r), 0, pop[r], land[r], 0);
+      // (2) can e be formed holding u2?
+      aloneMust = BIT(u2); aloneLimit = 0; int fast2 = alone(al, BIT(r), 0, pop[r], land[r]); aloneMust = 0;
+      bruteNodes = 0; int b2 = brute_set(al, BIT(r), 0, pop[r], land[r], BIT(u2));
+      no1 += !fast1; no2 += !fast2;
+      if (b1 < 0 || b2 < 0) { undecided++; continue; }
+      if ((!fast1 && b1) || (!fast2 && b2)) { unsound++; printf("UNSOUND region %d (district %c, units %s, %s)\n", t, 'A' + e, nm[u1], nm[u2]); continue; }
+      if (fast1 != b1 || fast2 != b2) { printf("MISSED region %d\n", t); continue; }
+      agree++;
+    }
+    printf("check-forced-questions: %d regions (%d without the district, skipped): %d agree with brute force, %d undecided by it, %d unsound; the search said 'cannot without u' in %d and 'cannot hold u' in %d\n", checkQuestions, skipped, agree, undecided, unsound, no1, no2);
+    return unsound != 0;
+  }
+  if (checkForced) {  // --check-forced: find a plan without --forced, then every --forced fact must hold in it
+    if (!solve_level(0, all)) { printf("check-forced: no plan at this tolerance\n"); return 2; }
+    M plan[4]; for (int e = 0; e < K; e++) plan[e] = planM[e];
+    int rounds = 0; while (forced_pass(all)) rounds++;
+    int facts = 0, wrong = 0;
+    for (int e = 0; e < K; e++) for (int u = 0; u < n; u++) {
+      int caseBan = (e == 3 && (pop[u] > pop[D] || (pop[u] == pop[D] && u < D))) || (e == 0 && u == W);
+      if (forcedIn[e] & BIT(u)) { facts++; if (!(plan[e] & BIT(u))) { wrong++; printf("WRONG: %s is not in district %c of the plan\n", nm[u], 'A' + e); } }
+      else if ((banned[e] & BIT(u)) && !caseBan && !((forcedIn[0] | forcedIn[1] | forcedIn[2] | forcedIn[3]) & BIT(u)) && u != droot[0] && u != droot[1] && u != droot[2] && u != droot[3]) {
+        facts++; if (plan[e] & BIT(u)) { wrong++; printf("WRONG: %s is in district %c of the plan\n", nm[u], 'A' + e); } }
+    }
+    printf("check-forced: %d facts (%d rounds), %d contradicted by the plan\n", facts, rounds + 1, wrong);
+    return wrong != 0;
+  }
+  if (forcedMode && !checkQuestions) {
+    int rounds = 0; while (forced_pass(all)) rounds++;
+    M unplaceable = all; for (int e = 0; e < K; e++) unplaceable &= banned[e];
+    fprintf(stderr, "--forced: %d rounds, %.1f CPU-s%s\n", rounds + 1, (double)(clock() - t0) / CLOCKS_PER_SEC, unplaceable ? "; a unit fits no district" : "");
+    if (unplaceable) { printf("D-root %s order %s: none  cpu %.1fs  (--forced: %s fits no district)\n", dRoot, ord, (double)(clock() - t0) / CLOCKS_PER_SEC, nm[lowbit(unplaceable)]); return 0; }
+  }
   if (probes > 0) { // Knuth's estimator over the first level's tree (its internal nodes)
     probeMode = 1;
     int d0 = order[0]; M allowed0 = all & ~banned[d0]; for (int j = 1; j < K; j++) allowed0 &= ~BIT(droot[order[j]]);
