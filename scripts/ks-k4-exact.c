@@ -7,7 +7,7 @@
 //   ./ks-k4-exact ks.txt 0.05 ROOT ORDER [NODE_LIMIT] [--alone LETTERS [--alone-depth N]] [--part I/N] [--estimate PROBES]
 //                 [--dense LETTERS] [--sparse LETTERS] [--dense-bucket W] [--alone-level L] [--check-dense N]
 //                 [--pair [--pair-first C] [--pair-nodes N] [--pair-limit N]] [--check-pair N] [--check-pair-plan N]
-//                 [--forced [--forced-pair] [--forced-limit N]] [--check-forced] [--check-forced-questions N]
+//                 [--forced [--forced-pair] [--forced-limit N]] [--in COUNTY:L] [--out COUNTY:L] [--check-forced] [--check-forced-questions N]
 // ROOT names the most populous county of district D; ORDER is the order in which the districts are
 // enumerated, e.g. ADBC. Prints PLAN with the four districts, "none" (this case has no plan) or
 // LIMIT; progress goes to stderr about once a minute.
@@ -64,6 +64,9 @@
 //                    around Johnson, one random district and unit each) compare both questions'
 //                    answers with a plain enumeration (band tops only); a refutation that the
 //                    enumeration contradicts is a bug (exit status 1)
+//   --in COUNTY:L    search only the plans whose district L holds COUNTY (required like a --forced
+//                    unit); --out COUNTY:L only those whose district L does not. Together they split a
+//                    case: the case has no plan when both halves print "none". Up to 16 of them.
 //   --estimate N     do not search: estimate the size of the first level's tree with N random
 //                    root-to-leaf probes (Knuth's estimator; unbiased, heavy-tailed, so use
 //                    thousands of probes). Prints the mean and its standard error.
@@ -185,6 +188,7 @@ static int can_complete(M S, M pool, double ps, double ls) {
 // meets both bands? Exact (same branching and bounds as a level); on success aloneWitness holds
 // the set, which stays a witness for as long as the caller's available units still contain it.
 static int forcedMode, checkForced, checkQuestions, forcedPair;
+static int nCube, cubeIn[16]; static const char *cubeArg[16];  // --in/--out
 static int denseMask, sparseMask, checkDense, checkPair, checkPairPlan, aloneLevel;
 static const char *dumpFile; static int dumpSeen;
 static long long aloneCalls, alonePrunes, aloneFoundNodes, aloneFailNodes;
@@ -604,7 +608,8 @@ int main(int argc, char **argv) {
   const char *dRoot = argv[3]; const char *ord = argv[4]; // e.g. "DABC"
   int probes = 0;
   for (int a = 5; a < argc; a++) {
-    if (!strcmp(argv[a], "--forced")) forcedMode = 1;
+    if ((!strcmp(argv[a], "--in") || !strcmp(argv[a], "--out")) && a + 1 < argc && nCube < 16) { cubeIn[nCube] = argv[a][2] == 'i'; cubeArg[nCube++] = argv[++a]; }
+    else if (!strcmp(argv[a], "--forced")) forcedMode = 1;
     else if (!strcmp(argv[a], "--check-forced")) checkForced = forcedMode = 1;
     else if (!strcmp(argv[a], "--forced-pair")) forcedPair = forcedMode = 1;
     else if (!strcmp(argv[a], "--check-forced-questions") && a + 1 < argc) { checkQuestions = atoi(argv[++a]); forcedMode = 1; }
@@ -640,6 +645,16 @@ int main(int argc, char **argv) {
   banned[0] |= BIT(W);  // Wyandotte cannot join Johnson (fractional knapsack, README)
   for (int i = 0; i < n; i++) if (pop[i] > pop[D] || (pop[i] == pop[D] && i < D)) banned[3] |= BIT(i);
   for (int k = 0; k < 4; k++) for (int j = 0; j < 4; j++) if (j != k) banned[k] |= BIT(droot[j]);
+  for (int c = 0; c < nCube; c++) {  // --in/--out COUNTY:LETTER: one case of a split on that county
+    char name[64]; char letter = 0; const char *colon = strrchr(cubeArg[c], ':');
+    if (!colon || colon[1] < 'A' || colon[1] > 'D' || colon[2] || colon - cubeArg[c] >= 64) { fprintf(stderr, "--in/--out want COUNTY:LETTER (A-D)\n"); return 2; }
+    memcpy(name, cubeArg[c], colon - cubeArg[c]); name[colon - cubeArg[c]] = 0; letter = colon[1];
+    int u = -1; for (int i = 0; i < n; i++) if (!strcmp(nm[i], name)) u = i;
+    if (u < 0) { fprintf(stderr, "--in/--out: no county %s\n", name); return 2; }
+    int e = letter - 'A';
+    if (cubeIn[c]) { forcedIn[e] |= BIT(u); for (int f = 0; f < K; f++) if (f != e) banned[f] |= BIT(u); }
+    else banned[e] |= BIT(u);
+  }
   for (int k = 0; k < 4; k++) order[k] = ord[k] - 'A';
   if ((pairMode || checkPair) && (order[0] == 2 || order[0] == 3)) { fprintf(stderr, "--pair checks C and D in what the first level leaves: the order must start with A or B\n"); return 2; }
   lastReport = time(0);
