@@ -61,7 +61,9 @@
 //   --check-forced   do not search: find a plan without --forced, then derive the facts; a fact the
 //                    plan contradicts is a bug (exit status 1)
 //   --check-forced-questions N  do not search: on N random regions (all units minus a random blob
-//                    around Johnson, one random district and unit each) compare both questions'
+//                    around Johnson, one random district each; regions where it cannot be formed at
+//                    all are skipped) ask (1) about the most populous unit of a set found there and
+//                    (2) about one of the two units outside it with the most land, and compare the
 //                    answers with a plain enumeration (band tops only); a refutation that the
 //                    enumeration contradicts is a bug (exit status 1)
 //   --in COUNTY:L    search only the plans whose district L holds COUNTY (required like a --forced
@@ -143,15 +145,15 @@ static int rest_ok(int lv, M rest) {
   return 1;
 }
 
-// Can a connected district grown from S (population ps, land ls) through pool reach both bands'
-// bottoms without breaking their tops? Fractional knapsacks over the vertices whose cheapest path
-// from S (population- and land-weighted) stays within the tops. Necessary, not sufficient.
 // The fractional knapsacks: can pool lift (ps, ls) to both bottoms without breaking a top?
 static int knapsacks_reach(M pool, double ps, double ls) {
   if (ls < lo) { double need = lo - ls, pp = ps; for (int k = 0; k < n && need > 0; k++) { int v = byDensAsc[k]; if (!(pool & BIT(v))) continue; double f = land[v] < need ? 1 : need / land[v]; pp += f * pop[v]; need -= f * land[v]; } if (need > 1e-12 || pp > hi) return 0; }
   if (ps < lo) { double bud = hi - ls, pp = ps; for (int k = 0; k < n && bud > 0; k++) { int v = byDensDesc[k]; if (!(pool & BIT(v))) continue; double f = land[v] < bud ? 1 : bud / land[v]; pp += f * pop[v]; bud -= f * land[v]; } if (pp < lo) return 0; }
   return 1;
 }
+// Can a connected district grown from S (population ps, land ls) through pool reach both bands'
+// bottoms without breaking their tops? Fractional knapsacks over the vertices whose cheapest path
+// from S (population- and land-weighted) stays within the tops. Necessary, not sufficient.
 static M firstPassPool; // after each call: the vertices the first (population) pass kept; the bound ignores every other vertex
 static int can_complete(M S, M pool, double ps, double ls) {
   firstPassPool = 0;
@@ -202,6 +204,7 @@ static int aloneMask, aloneDepth = 1000;
 static long long aloneLimit;  // when nonzero, alone() gives up (returns 0) past this node count
 static M aloneMust;  // units the set must hold (--forced's questions and its results); 0 normally
 static M forcedIn[4];  // per district, the units --forced put in it; every later search requires them
+static void force_into(int e, int u) { forcedIn[e] |= BIT(u); for (int f = 0; f < K; f++) if (f != e) banned[f] |= BIT(u); }
 static int alone(M allowed, M S, M X, double ps, double ls) {
   aloneNodes++;
   if (aloneLimit && aloneNodes > aloneLimit) return 0;
@@ -477,8 +480,7 @@ static int forced_pass(M all) {
       aloneMust = forcedIn[e];  // the units already put in e: every set of e holds them
       int v = one_district(al & ~BIT(u), r, 1, 0, forcedLimit);
       if (v == ONE_NONE || v == ONE_NONE_DP) {
-        aloneMust = 0; forcedIn[e] |= BIT(u); changed = 1;
-        for (int f = 0; f < K; f++) if (f != e) banned[f] |= BIT(u);
+        aloneMust = 0; force_into(e, u); changed = 1;
         fprintf(stderr, "  %s must be in district %c\n", nm[u], 'A' + e);
         continue;
       }
@@ -496,8 +498,7 @@ static int forced_pass(M all) {
       int possible = pair_possible(rest);
       banned[e] &= ~BIT(u);
       if (!possible) {
-        forcedIn[e] |= BIT(u); changed = 1;
-        for (int f = 0; f < K; f++) if (f != e) banned[f] |= BIT(u);
+        force_into(e, u); changed = 1;
         fprintf(stderr, "  %s must be in district %c (pair check)\n", nm[u], 'A' + e);
       }
     }
@@ -612,7 +613,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[a], "--forced")) forcedMode = 1;
     else if (!strcmp(argv[a], "--check-forced")) checkForced = forcedMode = 1;
     else if (!strcmp(argv[a], "--forced-pair")) forcedPair = forcedMode = 1;
-    else if (!strcmp(argv[a], "--check-forced-questions") && a + 1 < argc) { checkQuestions = atoi(argv[++a]); forcedMode = 1; }
+    else if (!strcmp(argv[a], "--check-forced-questions") && a + 1 < argc) checkQuestions = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--forced-limit") && a + 1 < argc) forcedLimit = atoll(argv[++a]);
     else if (!strcmp(argv[a], "--alone") && a + 1 < argc) { for (const char *c = argv[++a]; *c; c++) aloneMask |= 1 << (*c - 'A'); }
     else if (!strcmp(argv[a], "--alone-depth") && a + 1 < argc) aloneDepth = atoi(argv[++a]);
@@ -652,8 +653,7 @@ int main(int argc, char **argv) {
     int u = -1; for (int i = 0; i < n; i++) if (!strcmp(nm[i], name)) u = i;
     if (u < 0) { fprintf(stderr, "--in/--out: no county %s\n", name); return 2; }
     int e = letter - 'A';
-    if (cubeIn[c]) { forcedIn[e] |= BIT(u); for (int f = 0; f < K; f++) if (f != e) banned[f] |= BIT(u); }
-    else banned[e] |= BIT(u);
+    if (cubeIn[c]) force_into(e, u); else banned[e] |= BIT(u);
   }
   for (int k = 0; k < 4; k++) order[k] = ord[k] - 'A';
   if ((pairMode || checkPair) && (order[0] == 2 || order[0] == 3)) { fprintf(stderr, "--pair checks C and D in what the first level leaves: the order must start with A or B\n"); return 2; }
@@ -664,7 +664,7 @@ int main(int argc, char **argv) {
     if (pop[byDensDesc[j]] / land[byDensDesc[j]] > pop[byDensDesc[i]] / land[byDensDesc[i]]) { int t = byDensDesc[i]; byDensDesc[i] = byDensDesc[j]; byDensDesc[j] = t; }
   }
   aloneMask |= denseMask | sparseMask;
-  if (denseMask | sparseMask | checkDense | pairMode | checkPair | checkPairPlan | forcedMode) dense_init();
+  if (denseMask | sparseMask | checkDense | pairMode | checkPair | checkPairPlan | forcedMode | checkQuestions) dense_init();
   if (checkPair > 0) {  // --check-pair N: the pair check must never refute a region where brute force finds the pair
     int refuted = 0, exactNo = 0, undecided = 0, unsound = 0, possible = 0;
     for (int t = 0; t < checkPair; t++) {
@@ -733,19 +733,18 @@ int main(int argc, char **argv) {
   }
   if (checkForced) {  // --check-forced: find a plan without --forced, then every --forced fact must hold in it
     if (!solve_level(0, all)) { printf("check-forced: no plan at this tolerance\n"); return 2; }
-    M plan[4]; for (int e = 0; e < K; e++) plan[e] = planM[e];
+    M plan[4], bannedBefore[4], forcedBefore[4];
+    for (int e = 0; e < K; e++) { plan[e] = planM[e]; bannedBefore[e] = banned[e]; forcedBefore[e] = forcedIn[e]; }
     int rounds = 0; while (forced_pass(all)) rounds++;
     int facts = 0, wrong = 0;
-    for (int e = 0; e < K; e++) for (int u = 0; u < n; u++) {
-      int caseBan = (e == 3 && (pop[u] > pop[D] || (pop[u] == pop[D] && u < D))) || (e == 0 && u == W);
-      if (forcedIn[e] & BIT(u)) { facts++; if (!(plan[e] & BIT(u))) { wrong++; printf("WRONG: %s is not in district %c of the plan\n", nm[u], 'A' + e); } }
-      else if ((banned[e] & BIT(u)) && !caseBan && !((forcedIn[0] | forcedIn[1] | forcedIn[2] | forcedIn[3]) & BIT(u)) && u != droot[0] && u != droot[1] && u != droot[2] && u != droot[3]) {
-        facts++; if (plan[e] & BIT(u)) { wrong++; printf("WRONG: %s is in district %c of the plan\n", nm[u], 'A' + e); } }
+    for (int e = 0; e < K; e++) {  // every unit put in e, and every ban the questions added, against the plan
+      for (M m = forcedIn[e] & ~forcedBefore[e]; m; m &= m - 1) { int u = lowbit(m); facts++; if (!(plan[e] & BIT(u))) { wrong++; printf("WRONG: %s is not in district %c of the plan\n", nm[u], 'A' + e); } }
+      for (M m = banned[e] & ~bannedBefore[e]; m; m &= m - 1) { int u = lowbit(m); facts++; if (plan[e] & BIT(u)) { wrong++; printf("WRONG: %s is in district %c of the plan\n", nm[u], 'A' + e); } }
     }
     printf("check-forced: %d facts (%d rounds), %d contradicted by the plan\n", facts, rounds + 1, wrong);
     return wrong != 0;
   }
-  if (forcedMode && !checkQuestions) {
+  if (forcedMode) {
     int rounds = 0; while (forced_pass(all)) rounds++;
     M unplaceable = all; for (int e = 0; e < K; e++) unplaceable &= banned[e];
     fprintf(stderr, "--forced: %d rounds, %.1f CPU-s%s\n", rounds + 1, (double)(clock() - t0) / CLOCKS_PER_SEC, unplaceable ? "; a unit fits no district" : "");
