@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Cube splitting for one KS-k4 case of scripts/ks-k4-exact.c (dev tooling only, not part of the package).
+
+A cube is the case plus a list of literals, each `+COUNTY:L` (district L holds COUNTY) or `-COUNTY:L`
+(it does not). The driver runs a cube with `--forced` for at most --cube-seconds of CPU; a cube that
+ends is logged ("none" proves it has no plan, PLAN ends the case). A cube that runs out of time is
+split on the most populous county next to D's decided units (its root, the cube's literals, the facts
+`--forced` printed) that D may still hold and that nothing decides yet (else the most populous such
+county anywhere): its two children add `+COUNTY:D` and `-COUNTY:D`. The
+facts a cube derived are passed to its children as --in/--out options (they hold in every plan of the
+cube), so the children only ask the questions left open.
+
+The case has no plan when every leaf of the split tree is logged "none". Results go to
+scripts/ks-k4-cubes.log, one line per finished cube or split, so the tree persists across sessions:
+a rerun skips cubes logged "none" (or lying under one) and follows the logged splits.
+
+Usage: scripts/ks-k4-cubes.py ROOT [--lanes 2] [--cube-seconds 600] [--tol 0.05] [--max-cubes N]
+                              [--literal +COUNTY:L ...] [-- extra ks-k4-exact options]
+"""
+import argparse, os, re, subprocess, sys, threading, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LOG = os.path.join(HERE, "ks-k4-cubes.log")
+FACT = re.compile(r"^  (\S+) (must|cannot) be in district ([A-D])")
+
+
+def key(root, tol, lits):
+    return f"{root} {tol} [{' '.join(lits)}]"
+
+
+def read_log():
+    done, splits = {}, {}
+    if os.path.exists(LOG):
+        for line in open(LOG):
+            m = re.match(r"^(\S+ \S+ \[[^\]]*\]) (none|PLAN|split) ?(\S*)", line)
+            if not m:
+                continue
+            if m.group(2) == "split":
+                splits[m.group(1)] = m.group(3)
+            else:
+                done[m.group(1)] = m.group(2)
+    return done, splits
+
+
+def lits_of(k):
+    inner = k[k.index("[") + 1:k.rindex("]")]
+    return inner.split() if inner else []
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("root")
+    ap.add_argument("--lanes", type=int, default=2)
+    ap.add_argument("--cube-seconds", type=float, default=600)
+    ap.add_argument("--tol", default="0.05")
+    ap.add_argument("--max-cubes", type=int, default=1000)
+    ap.add_argument("--literal", action="append", default=[])
+    ap.add_argument("--bin", default=os.environ.get("KS_EXACT", "/tmp/ks-k4-exact"))
+    ap.add_argument("--graph", default=os.environ.get("KS_GRAPH", "/tmp/ks.txt"))
+    ap.add_argument("extra", nargs="*")
+    a = ap.parse_args()
+    if not os.path.exists(a.bin):
+        subprocess.check_call(["cc", "-O2", "-o", a.bin, os.path.join(HERE, "ks-k4-exact.c"), "-lm"])
+    if not os.path.exists(a.graph):
+        with open(a.graph, "w") as g:
+            subprocess.check_call([sys.executable, os.path.join(HERE, "ks-k4-graph.py"),
+                                   os.path.join(HERE, "..", "datasets", "districting-us-county", "county20.json")], stdout=g)
+    # counties: name -> population; D may hold only counties lighter than its root
+    with open(a.graph) as g:
+        tok = g.read().split()
+    n = int(tok[0]); pos = 1; popu = {}; nbIdx = []; names = []
+    for _ in range(n):
+        p = float(tok[pos]); d = int(tok[pos + 2]); nbIdx.append([int(x) for x in tok[pos + 3:pos + 3 + d]])
+        name = tok[pos + 3 + d]; pos += 4 + d; popu[name] = p; names.append(name)
+    adj = {names[i]: {names[j] for j in nbIdx[i]} for i in range(n)}
+    roots = {"Johnson", "Sedgwick", "Wyandotte", a.root}
+    candidates = sorted((c for c in popu if popu[c] < popu[a.root] and c not in roots), key=lambda c: -popu[c])
+
+    lock = threading.Lock()
+    queue = [list(a.literal)]
+    busy = [0]; started = [0]; planFound = [False]
+
+    def decided(lits, facts):
+        out = set()
+        for l in lits:
+            c, d = l[1:].split(":")
+            if d == "D" or l[0] == "+":
+                out.add(c)
+        for c, kind, d in facts:
+            if d == "D" or kind == "must":
+                out.add(c)
+        return out
+
+    def log(line):
+        with lock:
+            with open(LOG, "a") as f:
+                f.write(line + "\n")
+
+    def run(lits):
+        k = key(a.root, a.tol, lits)
+        done, splits = read_log()
+        if any(set(lits_of(dk)) <= set(lits) and v == "none" and dk.split(" [")[0] == k.split(" [")[0] for dk, v in done.items()):
+            return []
+        if k in splits:
+            c = splits[k]
+            return [lits + ["+" + c], lits + ["-" + c]]
+        opts = []
+        for l in lits:
+            opts += ["--in" if l[0] == "+" else "--out", l[1:]]
+        # facts derived by ancestors travel along (they hold in the whole subtree)
+        facts = inherited.get(tuple(lits), [])
+        for c, kind, d in facts:
+            opts += ["--in" if kind == "must" else "--out", f"{c}:{d}"]
+        cmd = [a.bin, a.graph, a.tol, a.root, "ADBC", "--forced", "--forced-limit", "100000", "--dense", "D", "--dense-bucket", "0.0002"] + a.extra + opts
+        startTime = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        t0 = time.time()
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=lambda: __import__("resource").setrlimit(
+                                 __import__("resource").RLIMIT_CPU, (int(a.cube_seconds), int(a.cube_seconds) + 5)))
+        out, err = p.communicate()
+        newFacts = []
+        for line in err.splitlines():
+            m = FACT.match(line)
+            if m:
+                newFacts.append((m.group(1), m.group(2), m.group(3)))
+        allFacts = facts + [f for f in newFacts if f not in facts]
+        first = out.splitlines()[0] if out.strip() else ""
+        wall = time.time() - t0
+        if ": none" in first:
+            log(f"{k} none  ({first.split(': ', 1)[1]}; wall {wall:.0f}s; {len(allFacts)} facts; started {startTime})")
+            return []
+        if "PLAN" in first:
+            log(f"{k} PLAN  ({first.split(': ', 1)[1]})")
+            for line in out.splitlines()[1:]:
+                log("    " + line)
+            planFound[0] = True
+            return []
+        # out of time: split on the heaviest county D may still hold that nothing decides yet
+        dec = decided(lits, allFacts)
+        banned_d = {c for c, kind, d in allFacts if kind == "cannot" and d == "D"}
+        # the most populous open county next to what D already holds (its root, the cube's +COUNTY:D
+        # literals, the units --forced put in D): these decide D's shape; else the most populous open one
+        core = {a.root} | {l[1:].split(":")[0] for l in lits if l[0] == "+" and l.endswith(":D")} \
+            | {c for c, kind, d in allFacts if kind == "must" and d == "D"}
+        near = set().union(*(adj[c] for c in core))
+        open_ = [c for c in candidates if c not in dec and c not in banned_d]
+        pick = next((c for c in open_ if c in near), open_[0] if open_ else None)
+        if pick is None:
+            log(f"{k} LIMIT  (no county left to split on; {wall:.0f}s wall)")
+            return []
+        log(f"{k} split {pick}:D  (stopped after {wall:.0f}s wall; {len(allFacts)} facts; started {startTime})")
+        kids = [lits + ["+" + pick + ":D"], lits + ["-" + pick + ":D"]]
+        for kid in kids:
+            inherited[tuple(kid)] = allFacts
+        return kids
+
+    inherited = {}
+
+    def worker():
+        while True:
+            with lock:
+                if planFound[0] or started[0] >= a.max_cubes:
+                    return
+                if not queue:
+                    if busy[0] == 0:
+                        return
+                    item = None
+                else:
+                    item = queue.pop(0); busy[0] += 1; started[0] += 1
+            if item is None:
+                time.sleep(1); continue
+            kids = run(item)
+            with lock:
+                queue[0:0] = kids  # depth first: finish a subtree before the next
+                busy[0] -= 1
+
+    ts = [threading.Thread(target=worker) for _ in range(a.lanes)]
+    for t in ts: t.start()
+    for t in ts: t.join()
+    done, splits = read_log()
+    print("PLAN found" if planFound[0] else ("queue empty" if not queue else f"stopped with {len(queue)} cubes queued"))
+
+
+if __name__ == "__main__":
+    main()
