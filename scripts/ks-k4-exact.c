@@ -581,22 +581,38 @@ static int brute_set(M allowed, M S, M X, double ps, double ls, M must) {
 // from e. Both use the exact one-district search (with the dense dynamic program), and a question
 // decides only when the search ends within --forced-limit nodes (so a give-up changes nothing).
 static long long forcedLimit = 2000000;
+// Sets of each district found by the questions: a set that still lies inside the allowed units and
+// holds the district's forced units answers (1) for every unit outside it and (2) for every unit in it.
+#define FORCED_WITNESSES 1024
+static M forcedWit[4][FORCED_WITNESSES]; static int forcedWitN[4]; static long long forcedWitHits;
+static int forced_witness(int e, M al, M must, M avoid) {
+  for (int k = 0; k < forcedWitN[e]; k++) { M w = forcedWit[e][k]; if (!(w & ~al) && !(must & ~w) && !(w & avoid)) { forcedWitHits++; return 1; } }
+  return 0;
+}
+static void forced_keep(int e) { if (forcedWitN[e] < FORCED_WITNESSES) forcedWit[e][forcedWitN[e]++] = aloneWitness; }
 static int forced_pass(M all) {
   int changed = 0;
   for (int e = 0; e < K; e++) {
     int r = droot[e]; M al = all & ~banned[e];
     for (int u = 0; u < n; u++) {
       if (u == r || !(al & BIT(u)) || (forcedIn[e] & BIT(u))) continue;
+      int v = ONE_FOUND, w = ONE_FOUND;
       aloneMust = forcedIn[e];  // the units already put in e: every set of e holds them
-      int v = one_district(al & ~BIT(u), r, 1, 0, forcedLimit);
+      if (!forced_witness(e, al, forcedIn[e], BIT(u))) { v = one_district(al & ~BIT(u), r, 1, 0, forcedLimit); if (v == ONE_FOUND) forced_keep(e); }
       if (v == ONE_NONE || v == ONE_NONE_DP) {
         aloneMust = 0; force_into(e, u); changed = 1;
         fprintf(stderr, "  %s must be in district %c\n", nm[u], 'A' + e);
         continue;
       }
-      aloneMust = forcedIn[e] | BIT(u); aloneLimit = aloneNodes + forcedLimit;
-      int found = alone(al, BIT(r), 0, pop[r], land[r]), hit = aloneNodes > aloneLimit; aloneMust = 0; aloneLimit = 0;
-      if (!found && !hit) { banned[e] |= BIT(u); al &= ~BIT(u); changed = 1; fprintf(stderr, "  %s cannot be in district %c\n", nm[u], 'A' + e); }
+      aloneMust = forcedIn[e] | BIT(u);
+      if (!forced_witness(e, al, forcedIn[e] | BIT(u), 0)) {  // the search first (most sets are found fast), the dynamic program when it gives up
+        aloneLimit = aloneNodes + forcedLimit;
+        int found = alone(al, BIT(r), 0, pop[r], land[r]), hit = aloneNodes > aloneLimit; aloneLimit = 0;
+        w = found ? ONE_FOUND : !hit ? ONE_NONE : !dense_possible(al, r, lo, hi, 0, aloneMust) ? ONE_NONE_DP : denseWitness ? (aloneWitness = denseWitness, ONE_FOUND) : ONE_GAVE_UP;
+        if (w == ONE_FOUND) forced_keep(e);
+      }
+      aloneMust = 0;
+      if (w == ONE_NONE || w == ONE_NONE_DP) { banned[e] |= BIT(u); al &= ~BIT(u); changed = 1; fprintf(stderr, "  %s cannot be in district %c\n", nm[u], 'A' + e); }
     }
   }
   if (forcedPair) for (int k = 0; k < 2; k++) {  // (3) C and D together: can they be formed with u kept out of one of them?
@@ -882,7 +898,7 @@ int main(int argc, char **argv) {
   if (forcedMode) {
     int rounds = 0; while (forced_pass(all)) rounds++;
     M unplaceable = all; for (int e = 0; e < K; e++) unplaceable &= banned[e];
-    fprintf(stderr, "--forced: %d rounds, %.1f CPU-s%s\n", rounds + 1, (double)(clock() - t0) / CLOCKS_PER_SEC, unplaceable ? "; a unit fits no district" : "");
+    fprintf(stderr, "--forced: %d rounds, %.1f CPU-s, %lld questions answered by a set found before%s\n", rounds + 1, (double)(clock() - t0) / CLOCKS_PER_SEC, forcedWitHits, unplaceable ? "; a unit fits no district" : "");
     if (unplaceable) { printf("D-root %s order %s: none  cpu %.1fs  (--forced: %s fits no district)\n", dRoot, ord, (double)(clock() - t0) / CLOCKS_PER_SEC, nm[lowbit(unplaceable)]); return 0; }
   }
   if (probes > 0) { // Knuth's estimator over the first level's tree (its internal nodes)
