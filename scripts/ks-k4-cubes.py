@@ -15,9 +15,9 @@ scripts/ks-k4-cubes.log, one line per finished cube or split, so the tree persis
 a rerun skips cubes logged "none" (or lying under one) and follows the logged splits.
 
 Usage: scripts/ks-k4-cubes.py ROOT [--lanes 2] [--cube-seconds 600] [--tol 0.05] [--max-cubes N]
-                              [--literal +COUNTY:L ...] [-- extra ks-k4-exact options]
+                              [--literal +COUNTY:L | --literal=-COUNTY:L ...] [-- extra ks-k4-exact options]
 """
-import argparse, os, re, subprocess, sys, threading, time
+import argparse, os, re, resource, subprocess, sys, threading, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LOG = os.path.join(HERE, "ks-k4-cubes.log")
@@ -57,8 +57,10 @@ def main():
     ap.add_argument("--literal", action="append", default=[])
     ap.add_argument("--bin", default=os.environ.get("KS_EXACT", "/tmp/ks-k4-exact"))
     ap.add_argument("--graph", default=os.environ.get("KS_GRAPH", "/tmp/ks.txt"))
-    ap.add_argument("extra", nargs="*")
-    a = ap.parse_args()
+    argv = sys.argv[1:]; extra = []
+    if "--" in argv:  # everything after -- goes to ks-k4-exact as it stands
+        extra = argv[argv.index("--") + 1:]; argv = argv[:argv.index("--")]
+    a = ap.parse_args(argv); a.extra = extra
     if not os.path.exists(a.bin):
         subprocess.check_call(["cc", "-O2", "-o", a.bin, os.path.join(HERE, "ks-k4-exact.c"), "-lm"])
     if not os.path.exists(a.graph):
@@ -77,6 +79,7 @@ def main():
     candidates = sorted((c for c in popu if popu[c] < popu[a.root] and c not in roots), key=lambda c: -popu[c])
 
     lock = threading.Lock()
+    inherited = {}  # cube (tuple of literals) -> facts its parent derived
     queue = [list(a.literal)]
     busy = [0]; started = [0]; planFound = [False]
 
@@ -114,9 +117,9 @@ def main():
         cmd = [a.bin, a.graph, a.tol, a.root, "ADBC", "--forced", "--forced-limit", "100000", "--dense", "D", "--dense-bucket", "0.0002"] + a.extra + opts
         startTime = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         t0 = time.time()
+        limit = int(a.cube_seconds)  # CPU seconds: the kernel stops the search, whatever else shares the cores
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             preexec_fn=lambda: __import__("resource").setrlimit(
-                                 __import__("resource").RLIMIT_CPU, (int(a.cube_seconds), int(a.cube_seconds) + 5)))
+                             preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 5)))
         out, err = p.communicate()
         newFacts = []
         for line in err.splitlines():
@@ -127,7 +130,7 @@ def main():
         first = out.splitlines()[0] if out.strip() else ""
         wall = time.time() - t0
         if ": none" in first:
-            log(f"{k} none  ({first.split(': ', 1)[1]}; wall {wall:.0f}s; {len(allFacts)} facts; started {startTime})")
+            log(f"{k} none  ({first.split(': none', 1)[1].strip()}; wall {wall:.0f}s; {len(allFacts)} facts; started {startTime})")
             return []
         if "PLAN" in first:
             log(f"{k} PLAN  ({first.split(': ', 1)[1]})")
@@ -154,8 +157,6 @@ def main():
             inherited[tuple(kid)] = allFacts
         return kids
 
-    inherited = {}
-
     def worker():
         while True:
             with lock:
@@ -177,7 +178,6 @@ def main():
     ts = [threading.Thread(target=worker) for _ in range(a.lanes)]
     for t in ts: t.start()
     for t in ts: t.join()
-    done, splits = read_log()
     print("PLAN found" if planFound[0] else ("queue empty" if not queue else f"stopped with {len(queue)} cubes queued"))
 
 

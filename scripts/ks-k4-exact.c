@@ -8,7 +8,7 @@
 //                 [--dense LETTERS] [--sparse LETTERS] [--dense-bucket W] [--alone-level L] [--check-dense N]
 //                 [--pair [--pair-first C] [--pair-nodes N] [--pair-limit N]] [--check-pair N] [--check-pair-plan N]
 //                 [--forced [--forced-pair] [--forced-limit N]] [--in COUNTY:L] [--out COUNTY:L] [--check-forced] [--check-forced-questions N]
-//                 [--short-nodes N] [--check-limit N] [--check-must N]
+//                 [--short-nodes N] [--check-must N]
 // ROOT names the most populous county of district D; ORDER is the order in which the districts are
 // enumerated, e.g. ADBC. Prints PLAN with the four districts, "none" (this case has no plan) or
 // LIMIT (NODE_LIMIT counts first-level nodes); progress goes to stderr about once a minute.
@@ -35,8 +35,6 @@
 //   --dense-bucket W land bucket of the dynamic program, as a share of the target (default 0.001;
 //                    0.0002 refutes far more at about the same cost, README)
 //   --short-nodes N  node limit of the short search before the dynamic program (default 1,000)
-//   --check-limit N  the one-district checks of the search give up after N exact-search nodes; a
-//                    check that gives up counts as possible (sound, but prunes less)
 //   --no-pareto      keep the dynamic program's dominated states (to measure the Pareto filter)
 //   --alone-level L  run the one-district checks on levels 0..L (default 0)
 //   --check-dense N  do not search: on N random regions (D's allowed units minus a random
@@ -231,8 +229,7 @@ static int alone(M allowed, M S, M X, double ps, double ls) {
   if (aloneLimit && aloneNodes > aloneLimit) return 0;
   if (ps > hi || ls > hi) return 0;
   M reach = comp_of(S, allowed & ~X);
-  if (aloneMust & ~reach) return 0;
-  if (!can_complete(S, reach & ~S, ps, ls, aloneMust)) return 0;
+  if (!can_complete(S, reach & ~S, ps, ls, aloneMust)) return 0;  // also: a required unit out of reach
   if (ps >= lo && ls >= lo && !(aloneMust & ~S)) { aloneWitness = S; return 1; }
   M front = frontier(S, allowed & ~X);
   if (!front) return 0;
@@ -313,6 +310,7 @@ static double denseBucket = 0.001;  // land bucket width (share of the land targ
 // bands met). Most "possible" answers come with one, which spares the exact search that would
 // otherwise have to find a set, sometimes after millions of nodes.
 static M denseWitness; static long long denseWitnessFound, denseWitnessTries;
+#define DENSE_WITNESS_TRIES 64  // per program: past this many failed tries it answers "possible" without one
 static int dense_witness(long long parentTrace, int took, int r, M must) {
   denseWitnessTries++;
   M W = took >= 0 ? BIT(took) : 0;
@@ -371,7 +369,7 @@ static int dense_possible(M allowed, int r, double popNeed, double landCap, int 
           if (comps > 1 || !rDecided) bad = 1;  // a piece left behind, or the root can no longer join
           else if (np >= popNeed - eps) {  // a finished connected set containing the root
             possible = 1; tries++;
-            if (dense_witness(curBase + (long long)si, take ? v : -1, r, must) || tries > 64) return 1;
+            if (dense_witness(curBase + (long long)si, take ? v : -1, r, must) || tries > DENSE_WITNESS_TRIES) return 1;
             continue;
           }
           else bad = 1;                            // finished and too light
@@ -379,7 +377,7 @@ static int dense_possible(M allowed, int r, double popNeed, double landCap, int 
         if (bad) continue;
         if (comps == 1 && rDecided && np >= popNeed - eps) {  // the set as it stands will do; growing it may still give a witness
           possible = 1; tries++;
-          if (dense_witness(curBase + (long long)si, take ? v : -1, r, must) || tries > 64) return 1;
+          if (dense_witness(curBase + (long long)si, take ? v : -1, r, must) || tries > DENSE_WITNESS_TRIES) return 1;
         }
         if (np + dense_bound(i + 1, landCap - nl) < popNeed - eps) continue;
         DState t; memset(&t, 0, sizeof t);
@@ -408,8 +406,9 @@ static int dense_possible(M allowed, int r, double popNeed, double landCap, int 
   return possible;
 }
 // The one-district check of --alone/--dense/--sparse: can district e still be formed inside al?
-// With --dense/--sparse, a short search (5,000 nodes) finds most sets; when it does not, the
-// relaxation tries to refute before the exact search runs to the end.
+// With --dense/--sparse, a short search (shortLimit nodes) finds most sets; when it does not, the
+// relaxations try to refute (and may hand back a set of their own), then a search from the required
+// units' cheapest paths tries to find one, before the exact search runs (to fullLimit).
 // Returns ONE_FOUND (aloneWitness holds the set), ONE_NONE (the search refuted), ONE_NONE_DP (a
 // relaxation refuted) or ONE_GAVE_UP (the final search passed fullLimit nodes; 0 = no limit).
 enum { ONE_FOUND, ONE_NONE, ONE_NONE_DP, ONE_GAVE_UP };
@@ -435,16 +434,17 @@ static M steiner_seed(M al, int r, M must) {
   return S;
 }
 static long long seedFound, shortNodes = 1000;
-static int one_district(M al, int r, int dense, int sparse, long long fullLimit) {
+static int one_district(M al, int r, int dense, int sparse, long long shortLimit, long long fullLimit) {
   if (dense || sparse) {
-    aloneLimit = aloneNodes + shortNodes;
+    aloneLimit = aloneNodes + shortLimit;
     int found = alone(al, BIT(r), 0, pop[r], land[r]), hit = aloneNodes > aloneLimit; aloneLimit = 0;
     if (found) return ONE_FOUND;
     if (!hit) return ONE_NONE;
-    if (dense && !dense_possible(al, r, lo, hi, 0, aloneMust)) return ONE_NONE_DP;
-    if (denseWitness) { aloneWitness = denseWitness; return ONE_FOUND; }
-    if (sparse && !dense_possible(al, r, lo, hi, 1, aloneMust)) return ONE_NONE_DP;
-    if (denseWitness) { aloneWitness = denseWitness; return ONE_FOUND; }
+    for (int swapped = 0; swapped < 2; swapped++) {  // the dense relaxation, then the sparse one
+      if (!(swapped ? sparse : dense)) continue;
+      if (!dense_possible(al, r, lo, hi, swapped, aloneMust)) return ONE_NONE_DP;
+      if (denseWitness) { aloneWitness = denseWitness; return ONE_FOUND; }
+    }
     M seed = aloneMust ? steiner_seed(al, r, aloneMust) : 0;  // the required units joined first: the plain search wanders away from far ones
     if (seed) {
       double p, l; sums(seed, &p, &l);
@@ -462,20 +462,16 @@ static int one_district(M al, int r, int dense, int sparse, long long fullLimit)
 // appear; the required units are fixed once the search starts), so it is answered without a search.
 #define NOGOODS 4096
 static M nogood[4][NOGOODS]; static int nogoodN[4], nogoodNext[4];
-static long long checkLimit, checkGaveUp, undecidedHits; static int checkGaveUpNow; static SetRing undecided[4];  // --check-limit: a check that passes it counts as possible
 static int district_exists(M al, int e) {
   M region = comp_of(BIT(droot[e]), al);
   for (int k = 0; k < nogoodN[e]; k++) if (!(region & ~nogood[e][k])) { nogoodHits++; return 0; }
-  if (ring_has(&undecided[e], region)) { checkGaveUpNow = 1; undecidedHits++; return 1; }  // the same region gave up before
   aloneMust = forcedIn[e];
-  int v = one_district(region, droot[e], denseMask >> e & 1, sparseMask >> e & 1, checkLimit);
+  int v = one_district(region, droot[e], denseMask >> e & 1, sparseMask >> e & 1, shortNodes, 0);
   aloneMust = 0;
-  checkGaveUpNow = v == ONE_GAVE_UP; checkGaveUp += checkGaveUpNow;
-  if (checkGaveUpNow) ring_push(&undecided[e], region);
   if (v == ONE_NONE) alonePrunes++;
   if (v == ONE_NONE_DP) densePrunes++;
   if (v == ONE_NONE || v == ONE_NONE_DP) { nogood[e][nogoodNext[e]] = region; nogoodNext[e] = (nogoodNext[e] + 1) % NOGOODS; if (nogoodN[e] < NOGOODS) nogoodN[e]++; }
-  return v != ONE_NONE && v != ONE_NONE_DP;
+  return v == ONE_FOUND;
 }
 // --pair: can districts C and D both still be formed, disjointly, in what the first level leaves?
 // The first of the pair (D, or C with --pair-first C) is enumerated only up to its first connected
@@ -492,7 +488,7 @@ static SetRing pairWit, pairUnd;  // pairs found (witnesses while untouched); re
 static M pairAl1, pairAl2, pairFound;
 static int pair_second(M S) {
   pairSecondChecks++;
-  int v = one_district(pairAl2 & ~S, droot[pairSecond], 1, 1, pairSecondLimit);
+  int v = one_district(pairAl2 & ~S, droot[pairSecond], 1, 1, shortNodes, pairSecondLimit);
   if (v == ONE_FOUND) { pairFound = S | aloneWitness; return 1; }
   if (v == ONE_GAVE_UP) { pairSecondGaveUp++; pairFound = 0; return 1; }
   return 0;
@@ -553,7 +549,7 @@ static int exact_pair(M S, M X, double ps, double ls) {
 
 // Counters of the one-district checks, appended to the result line.
 static void print_check_counters(void) {
-  if (aloneMask) printf("; one-district checks %lld: %lld search nodes in those that found a set, %lld in those that failed; pruned by the search %lld, answered by an earlier failure %lld, found from the required units' paths %lld, gave up %lld (+%lld repeats); sets found by the dynamic program %lld (%lld tried)", aloneCalls, aloneFoundNodes, aloneFailNodes, alonePrunes, nogoodHits, seedFound, checkGaveUp, undecidedHits, denseWitnessFound, denseWitnessTries);
+  if (aloneMask) printf("; one-district checks %lld: %lld search nodes in those that found a set, %lld in those that failed; pruned by the search %lld, answered by an earlier failure %lld, found from the required units' paths %lld; sets found by the dynamic program %lld (%lld tried)", aloneCalls, aloneFoundNodes, aloneFailNodes, alonePrunes, nogoodHits, seedFound, denseWitnessFound, denseWitnessTries);
   if (denseMask | sparseMask | pairMode) printf("; dynamic programs %lld (%lld states), pruned by them %lld", denseCalls, denseStates, densePrunes);
   if (pairMode) printf("; pair checks %lld (+%lld answered by earlier ones): found %lld, refuted %lld, undecided %lld; %lld search nodes, %lld second-district checks (%lld gave up)", pairCalls, pairRepeats, pairQuickFound, pairQuickRefuted, pairUndecided, pairNodes, pairSecondChecks, pairSecondGaveUp);
 }
@@ -598,17 +594,15 @@ static int forced_pass(M all) {
       if (u == r || !(al & BIT(u)) || (forcedIn[e] & BIT(u))) continue;
       int v = ONE_FOUND, w = ONE_FOUND;
       aloneMust = forcedIn[e];  // the units already put in e: every set of e holds them
-      if (!forced_witness(e, al, forcedIn[e], BIT(u))) { v = one_district(al & ~BIT(u), r, 1, 0, forcedLimit); if (v == ONE_FOUND) forced_keep(e); }
+      if (!forced_witness(e, al, forcedIn[e], BIT(u))) { v = one_district(al & ~BIT(u), r, 1, 0, shortNodes, forcedLimit); if (v == ONE_FOUND) forced_keep(e); }
       if (v == ONE_NONE || v == ONE_NONE_DP) {
         aloneMust = 0; force_into(e, u); changed = 1;
         fprintf(stderr, "  %s must be in district %c\n", nm[u], 'A' + e);
         continue;
       }
       aloneMust = forcedIn[e] | BIT(u);
-      if (!forced_witness(e, al, forcedIn[e] | BIT(u), 0)) {  // the search first (most sets are found fast), the dynamic program when it gives up
-        aloneLimit = aloneNodes + forcedLimit;
-        int found = alone(al, BIT(r), 0, pop[r], land[r]), hit = aloneNodes > aloneLimit; aloneLimit = 0;
-        w = found ? ONE_FOUND : !hit ? ONE_NONE : !dense_possible(al, r, lo, hi, 0, aloneMust) ? ONE_NONE_DP : denseWitness ? (aloneWitness = denseWitness, ONE_FOUND) : ONE_GAVE_UP;
+      if (!forced_witness(e, al, forcedIn[e] | BIT(u), 0)) {  // a long first search: a set holding a given unit is usually found fast, before any dynamic program
+        w = one_district(al, r, 1, 0, forcedLimit, forcedLimit);
         if (w == ONE_FOUND) forced_keep(e);
       }
       aloneMust = 0;
@@ -688,7 +682,7 @@ static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls,
     int found = district_exists(al, e);
     if (found) aloneFoundNodes += aloneNodes - before; else aloneFailNodes += aloneNodes - before;
     if (!found) return 0;
-    if (!checkGaveUpNow) ring_push(&witness[e], aloneWitness);  // a check that gave up found no set
+    ring_push(&witness[e], aloneWitness);
   }
   if (pairMode && lv == 0 && !pair_possible(avail & ~S)) return 0;
   M front = frontier(S, allowed & ~X);
@@ -741,7 +735,6 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[a], "--check-forced-questions") && a + 1 < argc) checkQuestions = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--check-must") && a + 1 < argc) checkMust = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--short-nodes") && a + 1 < argc) shortNodes = atoll(argv[++a]);
-    else if (!strcmp(argv[a], "--check-limit") && a + 1 < argc) checkLimit = atoll(argv[++a]);
     else if (!strcmp(argv[a], "--forced-limit") && a + 1 < argc) forcedLimit = atoll(argv[++a]);
     else if (!strcmp(argv[a], "--alone") && a + 1 < argc) { for (const char *c = argv[++a]; *c; c++) aloneMask |= 1 << (*c - 'A'); }
     else if (!strcmp(argv[a], "--alone-depth") && a + 1 < argc) aloneDepth = atoi(argv[++a]);
@@ -845,7 +838,7 @@ int main(int argc, char **argv) {
       for (M o = outSet; o; o &= o - 1) { int v = lowbit(o); if (u2 < 0 || land[v] > land[u2]) { u3 = u2; u2 = v; } else if (u3 < 0 || land[v] > land[u3]) u3 = v; }
       if (u3 >= 0 && (xorshift() & 1)) u2 = u3;
       // (1) can e be formed without u1?
-      int v = one_district(al & ~BIT(u1), r, 1, 0, 0), fast1 = v == ONE_FOUND;
+      int v = one_district(al & ~BIT(u1), r, 1, 0, shortNodes, 0), fast1 = v == ONE_FOUND;
       bruteNodes = 0; bruteLimit = 30000000; int b1 = brute_set(al & ~BIT(u1), BIT(r), 0, pop[r], land[r], 0);
       // (2) can e be formed holding u2?
       aloneMust = BIT(u2); aloneLimit = 0; int fast2 = alone(al, BIT(r), 0, pop[r], land[r]); aloneMust = 0;
