@@ -14,10 +14,19 @@ The case has no plan when every leaf of the split tree is logged "none". Results
 scripts/ks-k4-cubes.log, one line per finished cube or split, so the tree persists across sessions:
 a rerun skips cubes logged "none" (or lying under one) and follows the logged splits.
 
+With --lookahead N the split county is chosen by probing: for each of the N first candidates (next
+to D's decided units first, most populous first), `--forced` alone (NODE_LIMIT 1) runs on both
+halves, and the county whose halves derive the most new facts wins (the product of new facts + 1
+per half, as SAT lookahead solvers score); a half that `--forced` closes is logged "none" at once.
+The children inherit their half's facts. --split-first splits the starting cube without running
+it (for a cube already known to outlast --cube-seconds).
+
 Usage: scripts/ks-k4-cubes.py ROOT [--lanes 2] [--cube-seconds 600] [--tol 0.05] [--max-cubes N]
+                              [--lookahead N] [--split-first] [--status]
                               [--literal +COUNTY:L | --literal=-COUNTY:L ...] [-- extra ks-k4-exact options]
 """
 import argparse, os, re, resource, subprocess, sys, threading, time
+from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LOG = os.path.join(HERE, "ks-k4-cubes.log")
@@ -55,6 +64,10 @@ def main():
     ap.add_argument("--tol", default="0.05")
     ap.add_argument("--max-cubes", type=int, default=1000)
     ap.add_argument("--literal", action="append", default=[])
+    ap.add_argument("--lookahead", type=int, default=0,
+                    help="probe this many split candidates with --forced alone and pick the one deriving the most facts")
+    ap.add_argument("--split-first", action="store_true", help="split the starting cube without running it")
+    ap.add_argument("--status", action="store_true", help="print the open leaves below the starting cube and exit")
     ap.add_argument("--bin", default=os.environ.get("KS_EXACT", "/tmp/ks-k4-exact"))
     ap.add_argument("--graph", default=os.environ.get("KS_GRAPH", "/tmp/ks.txt"))
     argv = sys.argv[1:]; extra = []
@@ -78,6 +91,21 @@ def main():
     roots = {"Johnson", "Sedgwick", "Wyandotte", a.root}
     candidates = sorted((c for c in popu if popu[c] < popu[a.root] and c not in roots), key=lambda c: -popu[c])
 
+    if a.status:  # the split tree below the starting cube, from the log: open leaves and proven ones
+        done, splits = read_log()
+        def walk(lits, depth):
+            k = key(a.root, a.tol, lits)
+            if any(set(lits_of(dk)) <= set(lits) and v == "none" and dk.split(" [")[0] == k.split(" [")[0] for dk, v in done.items()):
+                return 1, 0
+            if k in splits:
+                c = splits[k]; p1, o1 = walk(lits + ["+" + c], depth + 1); p2, o2 = walk(lits + ["-" + c], depth + 1)
+                return p1 + p2, o1 + o2
+            print("open:", k)
+            return 0, 1
+        proven, open_ = walk(list(a.literal), 0)
+        print(f"{proven} leaves proven empty, {open_} open")
+        return
+    base = ["--forced", "--forced-limit", "100000", "--dense", "D", "--dense-bucket", "0.0002"]
     lock = threading.Lock()
     inherited = {}  # cube (tuple of literals) -> facts its parent derived
     queue = [list(a.literal)]
@@ -114,7 +142,12 @@ def main():
         facts = inherited.get(tuple(lits), [])
         for c, kind, d in facts:
             opts += ["--in" if kind == "must" else "--out", f"{c}:{d}"]
-        cmd = [a.bin, a.graph, a.tol, a.root, "ADBC", "--forced", "--forced-limit", "100000", "--dense", "D", "--dense-bucket", "0.0002"] + a.extra + opts
+        if a.split_first and lits == list(a.literal):
+            # the caller knows this cube outlasts --cube-seconds: split it at once, after deriving
+            # its own facts (so the lookahead counts only what each half adds)
+            _, _, own = probe(lits, facts, None)
+            return split(k, lits, facts + own, "split without a run (--split-first)")
+        cmd = [a.bin, a.graph, a.tol, a.root, "ADBC"] + base + a.extra + opts
         startTime = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         t0 = time.time()
         limit = int(a.cube_seconds)  # CPU seconds: the kernel stops the search, whatever else shares the cores
@@ -138,7 +171,24 @@ def main():
                 log("    " + line)
             planFound[0] = True
             return []
-        # out of time: split on the heaviest county D may still hold that nothing decides yet
+        return split(k, lits, allFacts, f"stopped after {wall:.0f}s wall; started {startTime}")
+
+    def probe(lits, facts, lit):
+        """--forced alone (NODE_LIMIT 1) on the cube plus one literal: (closed, facts it derives)."""
+        opts = []
+        for l in lits + ([lit] if lit else []):
+            opts += ["--in" if l[0] == "+" else "--out", l[1:]]
+        for c, kind, d in facts:
+            opts += ["--in" if kind == "must" else "--out", f"{c}:{d}"]
+        cmd = [a.bin, a.graph, a.tol, a.root, "ADBC", "1"] + base + a.extra + opts
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        first = p.stdout.splitlines()[0] if p.stdout.strip() else ""
+        got = [(m.group(1), m.group(2), m.group(3)) for m in map(FACT.match, p.stderr.splitlines()) if m]
+        return ": none" in first, first, [f for f in got if f not in facts]
+
+    def split(k, lits, allFacts, why):
+        # split on an open county D may still hold, next to what D already holds (its root, the cube's
+        # +COUNTY:D literals, the units --forced put in D): these decide D's shape
         dec = decided(lits, allFacts)
         banned_d = {c for c, kind, d in allFacts if kind == "cannot" and d == "D"}
         # the most populous open county next to what D already holds (its root, the cube's +COUNTY:D
@@ -149,12 +199,34 @@ def main():
         open_ = [c for c in candidates if c not in dec and c not in banned_d]
         pick = next((c for c in open_ if c in near), open_[0] if open_ else None)
         if pick is None:
-            log(f"{k} LIMIT  (no county left to split on; {wall:.0f}s wall)")
+            log(f"{k} LIMIT  (no county left to split on; {why})")
             return []
-        log(f"{k} split {pick}:D  (stopped after {wall:.0f}s wall; {len(allFacts)} facts; started {startTime})")
+        kidFacts = {"+": allFacts, "-": allFacts}
+        note = ""
+        if a.lookahead > 0:
+            # lookahead: the county whose two halves let --forced derive the most new facts (product
+            # of (new facts + 1), as in SAT lookahead solvers); a half --forced closes wins outright
+            shortlist = ([c for c in open_ if c in near] + [c for c in open_ if c not in near])[:a.lookahead]
+            jobs = [(c, s) for c in shortlist for s in "+-"]
+            with ThreadPoolExecutor(max_workers=a.lanes) as ex:
+                res = dict(zip(jobs, ex.map(lambda j: probe(lits, allFacts, j[1] + j[0] + ":D"), jobs)))
+            def score(c):
+                (cp, _, fp), (cm, _, fm) = res[(c, "+")], res[(c, "-")]
+                return (cp or cm, (len(fp) + 1) * (len(fm) + 1), len(fp) + len(fm))
+            pick = max(shortlist, key=score)
+            note = "; lookahead " + ", ".join(f"{c} {len(res[(c, '+')][2])}/{len(res[(c, '-')][2])}"
+                                               + ("" if not (res[(c, '+')][0] or res[(c, '-')][0]) else " closes")
+                                               for c in shortlist)
+            for s_ in "+-":
+                closed, first, new = res[(pick, s_)]
+                kidFacts[s_] = allFacts + new
+                if closed:
+                    kk = key(a.root, a.tol, lits + [s_ + pick + ":D"])
+                    log(f"{kk} none  ({first.split(': none', 1)[1].strip()}; lookahead probe, NODE_LIMIT 1)")
+        log(f"{k} split {pick}:D  ({why}; {len(allFacts)} facts{note})")
         kids = [lits + ["+" + pick + ":D"], lits + ["-" + pick + ":D"]]
-        for kid in kids:
-            inherited[tuple(kid)] = allFacts
+        for kid, s_ in zip(kids, "+-"):
+            inherited[tuple(kid)] = kidFacts[s_]
         return kids
 
     def worker():
