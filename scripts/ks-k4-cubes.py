@@ -105,7 +105,7 @@ def main():
         proven, open_ = walk(list(a.literal), 0)
         print(f"{proven} leaves proven empty, {open_} open")
         return
-    base = ["--forced", "--forced-limit", "100000", "--dense", "D", "--dense-bucket", "0.0002"]
+    base = ["--forced", "--forced-limit", "100000", "--dense", "D", "--dense-bucket", "0.0002", "--grow-nogoods"]
     lock = threading.Lock()
     inherited = {}  # cube (tuple of literals) -> facts its parent derived
     queue = [list(a.literal)]

@@ -8,7 +8,7 @@
 //                 [--dense LETTERS] [--sparse LETTERS] [--dense-bucket W] [--alone-level L] [--check-dense N]
 //                 [--pair [--pair-first C] [--pair-nodes N] [--pair-limit N]] [--check-pair N] [--check-pair-plan N]
 //                 [--forced [--forced-pair] [--forced-limit N]] [--in COUNTY:L] [--out COUNTY:L] [--check-forced] [--check-forced-questions N]
-//                 [--short-nodes N] [--check-must N]
+//                 [--short-nodes N] [--check-must N] [--grow-nogoods] [--check-grow N]
 // ROOT names the most populous county of district D; ORDER is the order in which the districts are
 // enumerated, e.g. ADBC. Prints PLAN with the four districts, "none" (this case has no plan) or
 // LIMIT (NODE_LIMIT counts first-level nodes); progress goes to stderr about once a minute.
@@ -35,6 +35,12 @@
 //   --dense-bucket W land bucket of the dynamic program, as a share of the target (default 0.001;
 //                    0.0002 refutes far more at about the same cost, README)
 //   --short-nodes N  node limit of the short search before the dynamic program (default 1,000)
+//   --grow-nogoods   before a region the dynamic program refuted is kept as a failed region, add
+//                    back the units it lacks (farthest from the root first, in halving chunks) while
+//                    the program still refutes it; later regions inside the larger one fail at once
+//   --check-grow N   do not search: on N random regions the program refutes, grow the failed region
+//                    and run the exact search (with D's required units, 3,000,000 nodes) on it; a
+//                    district found there is a bug (exit status 1)
 //   --no-pareto      keep the dynamic program's dominated states (to measure the Pareto filter)
 //   --alone-level L  run the one-district checks on levels 0..L (default 0)
 //   --check-dense N  do not search: on N random regions (D's allowed units minus a random
@@ -137,7 +143,7 @@ static M comp_of(M seed, M allowed) { // BFS closure of seed within allowed
   return c;
 }
 static void sums(M s, double *p, double *l) { double a = 0, b = 0; while (s) { int v = lowbit(s); s &= s - 1; a += pop[v]; b += land[v]; } *p = a; *l = b; }
-static M planM[4];
+static M planM[4]; static M allUnitsMask;
 // the units of allowed next to S but not in it
 static M frontier(M S, M allowed) { M f = 0, t = S; while (t) { int v = lowbit(t); t &= t - 1; f |= nbm[v]; } return f & allowed & ~S; }
 // the branching unit: the most populous of a non-empty set (decides most)
@@ -462,6 +468,31 @@ static int one_district(M al, int r, int dense, int sparse, long long shortLimit
 // appear; the required units are fixed once the search starts), so it is answered without a search.
 #define NOGOODS 4096
 static M nogood[4][NOGOODS]; static int nogoodN[4], nogoodNext[4];
+// --grow-nogoods: a region the dynamic program refuted is enlarged before it is kept: units the
+// district may hold but the region lacks are added back in halving chunks, farthest from the root
+// (hops) first, while the program still refutes the root's component of the result. The program is
+// a relaxation, monotone in the region, so every region inside the enlarged one fails as well; the
+// enlarged nogood answers later checks whose region differs only where it does not matter.
+static int growNogoods, checkGrow; static long long growPrograms, growAdded;
+static int hopsFrom[4][128];
+static M grow_nogood(M region, int e) {
+  int r = droot[e]; M universe = comp_of(BIT(r), allUnitsMask & ~banned[e]);
+  for (int q = 0; q < K; q++) if (q != e) universe &= ~BIT(droot[q]);
+  int cand[128], nc = 0; for (M m = universe & ~region; m; m &= m - 1) cand[nc++] = lowbit(m);
+  for (int i = 0; i < nc; i++) for (int j = i + 1; j < nc; j++)
+    if (hopsFrom[e][cand[j]] > hopsFrom[e][cand[i]]) { int t = cand[i]; cand[i] = cand[j]; cand[j] = t; }
+  int chunk = nc / 2 > 0 ? nc / 2 : 1, i = 0;
+  while (i < nc) {
+    int len = chunk < nc - i ? chunk : nc - i; M add = 0;
+    for (int k = i; k < i + len; k++) add |= BIT(cand[k]);
+    M bigger = comp_of(BIT(r), region | add);
+    growPrograms++;
+    if (!dense_possible(bigger, r, lo, hi, 0, forcedIn[e])) { region = bigger; growAdded += len; i += len; }
+    else if (len > 1) chunk = len / 2;
+    else i++;
+  }
+  return region;
+}
 static int district_exists(M al, int e) {
   M region = comp_of(BIT(droot[e]), al);
   for (int k = 0; k < nogoodN[e]; k++) if (!(region & ~nogood[e][k])) { nogoodHits++; return 0; }
@@ -470,6 +501,7 @@ static int district_exists(M al, int e) {
   aloneMust = 0;
   if (v == ONE_NONE) alonePrunes++;
   if (v == ONE_NONE_DP) densePrunes++;
+  if (v == ONE_NONE_DP && growNogoods) region = grow_nogood(region, e);
   if (v == ONE_NONE || v == ONE_NONE_DP) { nogood[e][nogoodNext[e]] = region; nogoodNext[e] = (nogoodNext[e] + 1) % NOGOODS; if (nogoodN[e] < NOGOODS) nogoodN[e]++; }
   return v == ONE_FOUND;
 }
@@ -551,6 +583,7 @@ static int exact_pair(M S, M X, double ps, double ls) {
 static void print_check_counters(void) {
   if (aloneMask) printf("; one-district checks %lld: %lld search nodes in those that found a set, %lld in those that failed; pruned by the search %lld, answered by an earlier failure %lld, found from the required units' paths %lld; sets found by the dynamic program %lld (%lld tried)", aloneCalls, aloneFoundNodes, aloneFailNodes, alonePrunes, nogoodHits, seedFound, denseWitnessFound, denseWitnessTries);
   if (denseMask | sparseMask | pairMode) printf("; dynamic programs %lld (%lld states), pruned by them %lld", denseCalls, denseStates, densePrunes);
+  if (growNogoods) printf("; nogoods grown by %lld programs (%lld units added back)", growPrograms, growAdded);
   if (pairMode) printf("; pair checks %lld (+%lld answered by earlier ones): found %lld, refuted %lld, undecided %lld; %lld search nodes, %lld second-district checks (%lld gave up)", pairCalls, pairRepeats, pairQuickFound, pairQuickRefuted, pairUndecided, pairNodes, pairSecondChecks, pairSecondGaveUp);
 }
 // --estimate: the first level stops at each branching node and reports the vertex it would branch on
@@ -735,6 +768,8 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[a], "--check-forced-questions") && a + 1 < argc) checkQuestions = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--check-must") && a + 1 < argc) checkMust = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--short-nodes") && a + 1 < argc) shortNodes = atoll(argv[++a]);
+    else if (!strcmp(argv[a], "--grow-nogoods")) growNogoods = 1;
+    else if (!strcmp(argv[a], "--check-grow") && a + 1 < argc) checkGrow = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--forced-limit") && a + 1 < argc) forcedLimit = atoll(argv[++a]);
     else if (!strcmp(argv[a], "--alone") && a + 1 < argc) { for (const char *c = argv[++a]; *c; c++) aloneMask |= 1 << (*c - 'A'); }
     else if (!strcmp(argv[a], "--alone-depth") && a + 1 < argc) aloneDepth = atoi(argv[++a]);
@@ -785,7 +820,12 @@ int main(int argc, char **argv) {
     if (pop[byDensDesc[j]] / land[byDensDesc[j]] > pop[byDensDesc[i]] / land[byDensDesc[i]]) { int t = byDensDesc[i]; byDensDesc[i] = byDensDesc[j]; byDensDesc[j] = t; }
   }
   aloneMask |= denseMask | sparseMask;
-  if (denseMask | sparseMask | checkDense | pairMode | checkPair | checkPairPlan | forcedMode | checkQuestions | checkMust) dense_init();
+  allUnitsMask = (n == 128) ? ~(M)0 : (BIT(n) - 1);
+  for (int e = 0; e < K; e++) {  // hops from each root, for --grow-nogoods
+    for (int i = 0; i < n; i++) { hopsFrom[e][i] = 1000; } int q[128], h = 0, t = 0; q[t++] = droot[e]; hopsFrom[e][droot[e]] = 0;
+    while (h < t) { int v = q[h++]; for (int j = 0; j < deg[v]; j++) { int u = nb[v][j]; if (hopsFrom[e][u] > hopsFrom[e][v] + 1) { hopsFrom[e][u] = hopsFrom[e][v] + 1; q[t++] = u; } } }
+  }
+  if (denseMask | sparseMask | checkDense | checkGrow | pairMode | checkPair | checkPairPlan | forcedMode | checkQuestions | checkMust) dense_init();
   if (checkPair > 0) {  // --check-pair N: the pair check must never refute a region where brute force finds the pair
     int refuted = 0, exactNo = 0, undecided = 0, unsound = 0, possible = 0;
     for (int t = 0; t < checkPair; t++) {
@@ -804,6 +844,22 @@ int main(int argc, char **argv) {
       exactNo += !x; if (x) { unsound++; printf("UNSOUND region %d\n", t); }
     }
     printf("check-pair: %d regions: the pair check refutes %d (brute force finds no pair in %d of them, left %d undecided; unsound %d) and passes %d\n", checkPair, refuted, exactNo, undecided, unsound, possible);
+    return unsound != 0;
+  }
+  if (checkGrow > 0) {  // --check-grow N: a grown nogood must hold no district (exact search, with D's required units)
+    int e = 3, r = droot[e], refuted = 0, grown = 0, unsound = 0, undecided = 0;
+    for (int t = 0; t < checkGrow; t++) {
+      int size = 5 + (int)(xorshift() % 30); M blob = grow_random(BIT(droot[0]), ~banned[0] & ~BIT(droot[1]) & ~BIT(droot[2]) & ~BIT(r), size);
+      M al = ((n == 128) ? ~(M)0 : (BIT(n) - 1)) & ~blob & ~banned[e]; for (int q = 0; q < 3; q++) al &= ~BIT(droot[q]);
+      M region = comp_of(BIT(r), al);
+      if (dense_possible(region, r, lo, hi, 0, forcedIn[e])) continue;
+      refuted++;
+      M big = grow_nogood(region, e); grown += big != region;
+      aloneMust = forcedIn[e]; aloneLimit = aloneNodes + 3000000; int x = alone(big, BIT(r), 0, pop[r], land[r]); int hit = aloneNodes > aloneLimit; aloneLimit = 0; aloneMust = 0;
+      if (x) { unsound++; printf("UNSOUND region %d: the grown nogood holds a district\n", t); }
+      else if (hit) undecided++;
+    }
+    printf("check-grow: %d regions, the dynamic program refutes %d, %d of them grown; the exact search finds a district in %d grown regions (unsound), gave up on %d\n", checkGrow, refuted, grown, unsound, undecided);
     return unsound != 0;
   }
   if (checkDense > 0) {  // --check-dense N: the relaxation must never refute a region where the exact search finds D
