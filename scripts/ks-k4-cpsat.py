@@ -47,7 +47,6 @@ def main():
     for i in range(n):  # D is rooted at its most populous county (ties by index, as in ks-k4-exact.c)
         if pop[i] > pop[roots[3]] or (pop[i] == pop[roots[3]] and i < roots[3]):
             m.Add(x[i][3] == 0)
-    m.Add(x[idx["Wyandotte"]][0] == 0)
     for lits, val in ((a.ins, 1), (a.outs, 0)):
         for l in lits:
             c, d = l.rsplit(":", 1)

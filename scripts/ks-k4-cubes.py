@@ -51,6 +51,22 @@ def read_log():
     return done, splits
 
 
+def under_none(k, lits, done):
+    """Is the cube (or an ancestor of it: a subset of its literals) logged "none"?"""
+    case = k.split(" [")[0]
+    return any(set(lits_of(dk)) <= set(lits) and v == "none" and dk.split(" [")[0] == case for dk, v in done.items())
+
+
+def cube_opts(lits, facts):
+    """ks-k4-exact options for a cube's literals and the facts derived above it."""
+    opts = []
+    for l in lits:
+        opts += ["--in" if l[0] == "+" else "--out", l[1:]]
+    for c, kind, d in facts:
+        opts += ["--in" if kind == "must" else "--out", f"{c}:{d}"]
+    return opts
+
+
 def lits_of(k):
     inner = k[k.index("[") + 1:k.rindex("]")]
     return inner.split() if inner else []
@@ -93,16 +109,16 @@ def main():
 
     if a.status:  # the split tree below the starting cube, from the log: open leaves and proven ones
         done, splits = read_log()
-        def walk(lits, depth):
+        def walk(lits):
             k = key(a.root, a.tol, lits)
-            if any(set(lits_of(dk)) <= set(lits) and v == "none" and dk.split(" [")[0] == k.split(" [")[0] for dk, v in done.items()):
+            if under_none(k, lits, done):
                 return 1, 0
             if k in splits:
-                c = splits[k]; p1, o1 = walk(lits + ["+" + c], depth + 1); p2, o2 = walk(lits + ["-" + c], depth + 1)
+                c = splits[k]; p1, o1 = walk(lits + ["+" + c]); p2, o2 = walk(lits + ["-" + c])
                 return p1 + p2, o1 + o2
             print("open:", k)
             return 0, 1
-        proven, open_ = walk(list(a.literal), 0)
+        proven, open_ = walk(list(a.literal))
         print(f"{proven} leaves proven empty, {open_} open")
         return
     base = ["--forced", "--forced-limit", "100000", "--dense", "D", "--dense-bucket", "0.0002", "--grow-nogoods"]
@@ -130,18 +146,13 @@ def main():
     def run(lits):
         k = key(a.root, a.tol, lits)
         done, splits = read_log()
-        if any(set(lits_of(dk)) <= set(lits) and v == "none" and dk.split(" [")[0] == k.split(" [")[0] for dk, v in done.items()):
+        if under_none(k, lits, done):
             return []
         if k in splits:
             c = splits[k]
             return [lits + ["+" + c], lits + ["-" + c]]
-        opts = []
-        for l in lits:
-            opts += ["--in" if l[0] == "+" else "--out", l[1:]]
-        # facts derived by ancestors travel along (they hold in the whole subtree)
-        facts = inherited.get(tuple(lits), [])
-        for c, kind, d in facts:
-            opts += ["--in" if kind == "must" else "--out", f"{c}:{d}"]
+        facts = inherited.get(tuple(lits), [])  # derived by ancestors: they hold in the whole subtree
+        opts = cube_opts(lits, facts)
         if a.split_first and lits == list(a.literal):
             # the caller knows this cube outlasts --cube-seconds: split it at once, after deriving
             # its own facts (so the lookahead counts only what each half adds)
@@ -175,20 +186,13 @@ def main():
 
     def probe(lits, facts, lit):
         """--forced alone (NODE_LIMIT 1) on the cube plus one literal: (closed, facts it derives)."""
-        opts = []
-        for l in lits + ([lit] if lit else []):
-            opts += ["--in" if l[0] == "+" else "--out", l[1:]]
-        for c, kind, d in facts:
-            opts += ["--in" if kind == "must" else "--out", f"{c}:{d}"]
-        cmd = [a.bin, a.graph, a.tol, a.root, "ADBC", "1"] + base + a.extra + opts
+        cmd = [a.bin, a.graph, a.tol, a.root, "ADBC", "1"] + base + a.extra + cube_opts(lits + ([lit] if lit else []), facts)
         p = subprocess.run(cmd, capture_output=True, text=True)
         first = p.stdout.splitlines()[0] if p.stdout.strip() else ""
         got = [(m.group(1), m.group(2), m.group(3)) for m in map(FACT.match, p.stderr.splitlines()) if m]
         return ": none" in first, first, [f for f in got if f not in facts]
 
     def split(k, lits, allFacts, why):
-        # split on an open county D may still hold, next to what D already holds (its root, the cube's
-        # +COUNTY:D literals, the units --forced put in D): these decide D's shape
         dec = decided(lits, allFacts)
         banned_d = {c for c, kind, d in allFacts if kind == "cannot" and d == "D"}
         # the most populous open county next to what D already holds (its root, the cube's +COUNTY:D

@@ -474,12 +474,12 @@ static M nogood[4][NOGOODS]; static int nogoodN[4], nogoodNext[4];
 // a relaxation, monotone in the region, so every region inside the enlarged one fails as well; the
 // enlarged nogood answers later checks whose region differs only where it does not matter.
 static int growNogoods, checkGrow; static long long growPrograms, growAdded;
-static int hopsFrom[4][128];
+static int hopsFrom[4][128];  // per district, hops from its root (set in main)
 static M grow_nogood(M region, int e) {
   int r = droot[e]; M universe = comp_of(BIT(r), allUnitsMask & ~banned[e]);
   for (int q = 0; q < K; q++) if (q != e) universe &= ~BIT(droot[q]);
   int cand[128], nc = 0; for (M m = universe & ~region; m; m &= m - 1) cand[nc++] = lowbit(m);
-  for (int i = 0; i < nc; i++) for (int j = i + 1; j < nc; j++)
+  for (int i = 0; i < nc; i++) for (int j = i + 1; j < nc; j++)  // farthest first; O(n^2) on at most 128 units, small beside one program
     if (hopsFrom[e][cand[j]] > hopsFrom[e][cand[i]]) { int t = cand[i]; cand[i] = cand[j]; cand[j] = t; }
   int chunk = nc / 2 > 0 ? nc / 2 : 1, i = 0;
   while (i < nc) {
@@ -670,6 +670,12 @@ static M grow_random(M seed, M within, int size) {
   }
   return seed;
 }
+// --check-dense, --check-grow: D's allowed units minus a random connected blob around Johnson
+static M random_d_region(void) {
+  int r = droot[3], size = 5 + (int)(xorshift() % 30); M blob = grow_random(BIT(droot[0]), ~banned[0] & ~BIT(droot[1]) & ~BIT(droot[2]) & ~BIT(r), size);
+  M al = allUnitsMask & ~blob & ~banned[3]; for (int q = 0; q < 3; q++) al &= ~BIT(droot[q]);
+  return al;
+}
 // enumerate connected S ∋ root within allowed; X = excluded
 // parentPools (nullable): each later district's first-pass pool at the parent node; added: the vertex
 // the parent moved into S (-1 when it excluded one). A later district's check only reads S through
@@ -830,7 +836,7 @@ int main(int argc, char **argv) {
     int refuted = 0, exactNo = 0, undecided = 0, unsound = 0, possible = 0;
     for (int t = 0; t < checkPair; t++) {
       int size = 2 + (int)(xorshift() % 40); M blob = grow_random(BIT(droot[0]), ~banned[0], size);
-      M rest = ((n == 128) ? ~(M)0 : (BIT(n) - 1)) & ~blob;
+      M rest = allUnitsMask & ~blob;
       pairWit = pairUnd = (SetRing){0}; long long pn0 = pairNodes, an0 = aloneNodes; clock_t c0 = clock(); int pr = pair_possible(rest); clock_t c1 = clock();
       long long pn = pairNodes - pn0, an = aloneNodes - an0;
       int r1 = droot[pairFirst]; exactPairNodes = 0; exactPairLimit = 2000000; aloneLimit = 0;
@@ -849,8 +855,7 @@ int main(int argc, char **argv) {
   if (checkGrow > 0) {  // --check-grow N: a grown nogood must hold no district (exact search, with D's required units)
     int e = 3, r = droot[e], refuted = 0, grown = 0, unsound = 0, undecided = 0;
     for (int t = 0; t < checkGrow; t++) {
-      int size = 5 + (int)(xorshift() % 30); M blob = grow_random(BIT(droot[0]), ~banned[0] & ~BIT(droot[1]) & ~BIT(droot[2]) & ~BIT(r), size);
-      M al = ((n == 128) ? ~(M)0 : (BIT(n) - 1)) & ~blob & ~banned[e]; for (int q = 0; q < 3; q++) al &= ~BIT(droot[q]);
+      M al = random_d_region();
       M region = comp_of(BIT(r), al);
       if (dense_possible(region, r, lo, hi, 0, forcedIn[e])) continue;
       refuted++;
@@ -865,8 +870,7 @@ int main(int argc, char **argv) {
   if (checkDense > 0) {  // --check-dense N: the relaxation must never refute a region where the exact search finds D
     int e = 3, r = droot[e], refuted = 0, refutedSparse = 0, exactNo = 0, unsound = 0;
     for (int t = 0; t < checkDense; t++) {
-      int size = 5 + (int)(xorshift() % 30); M blob = grow_random(BIT(droot[0]), ~banned[0] & ~BIT(droot[1]) & ~BIT(droot[2]) & ~BIT(r), size);
-      M al = ((n == 128) ? ~(M)0 : (BIT(n) - 1)) & ~blob & ~banned[e]; for (int q = 0; q < 3; q++) al &= ~BIT(droot[q]);
+      M al = random_d_region();
       int d = dense_possible(al, r, lo, hi, 0, 0), sp = dense_possible(al, r, lo, hi, 1, 0);
       aloneLimit = 0; int x = alone(al, BIT(r), 0, pop[r], land[r]);
       refuted += !d; refutedSparse += !sp; exactNo += !x; if ((!d || !sp) && x) { unsound++; printf("UNSOUND region %d\n", t); }
@@ -875,7 +879,7 @@ int main(int argc, char **argv) {
     return unsound != 0;
   }
   clock_t t0 = clock(); tstart = t0;
-  M all = (n == 128) ? ~(M)0 : (BIT(n) - 1);
+  M all = allUnitsMask;
   if (checkQuestions > 0) {  // --check-forced-questions N: both --forced questions against brute force on random regions
     // Regions where the district exists (else both questions are trivially "cannot"); question (1)
     // asks about the most populous unit of the set found there, question (2) about a unit outside it.
