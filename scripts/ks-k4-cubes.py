@@ -19,17 +19,23 @@ to D's decided units first, most populous first), `--forced` alone (NODE_LIMIT 1
 halves, and the county whose halves derive the most new facts wins (the product of new facts + 1
 per half, as SAT lookahead solvers score); a half that `--forced` closes is logged "none" at once.
 The children inherit their half's facts. --split-first splits the starting cube without running
-it (for a cube already known to outlast --cube-seconds).
+it (for a cube already known to outlast --cube-seconds). Every run keeps the regions in which D
+could not be formed (its nogoods) in a file, and a cube's run starts with its ancestors' files
+($KS_NOGOODS, default /tmp/ks-k4-nogoods).
 
 Usage: scripts/ks-k4-cubes.py ROOT [--lanes 2] [--cube-seconds 600] [--tol 0.05] [--max-cubes N]
                               [--lookahead N] [--split-first] [--status]
                               [--literal +COUNTY:L | --literal=-COUNTY:L ...] [-- extra ks-k4-exact options]
 """
-import argparse, os, re, resource, subprocess, sys, threading, time
+import argparse, hashlib, os, re, resource, subprocess, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LOG = os.path.join(HERE, "ks-k4-cubes.log")
+# Each run writes its failed regions (--nogoods-out) here, and a cube starts with its ancestors'
+# (--nogoods-in): an optimisation only (ks-k4-exact takes a block only when its required units are
+# all required in the cube), so the directory may be lost between sessions.
+NOGOODS = os.environ.get("KS_NOGOODS", "/tmp/ks-k4-nogoods")
 FACT = re.compile(r"^  (\S+) (must|cannot) be in district ([A-D])")
 
 
@@ -65,6 +71,20 @@ def cube_opts(lits, facts):
     for c, kind, d in facts:
         opts += ["--in" if kind == "must" else "--out", f"{c}:{d}"]
     return opts
+
+
+def nogoods_file(k):
+    return os.path.join(NOGOODS, hashlib.sha1(k.encode()).hexdigest()[:16] + ".ng")
+
+
+def nogood_opts(root, tol, lits):
+    """--nogoods-out for the cube, --nogoods-in for each ancestor that left a file (the nearest last)."""
+    opts = []
+    for j in range(len(lits)):
+        f = nogoods_file(key(root, tol, lits[:j]))
+        if os.path.exists(f):
+            opts += ["--nogoods-in", f]
+    return opts + ["--nogoods-out", nogoods_file(key(root, tol, lits))]
 
 
 def lits_of(k):
@@ -158,7 +178,8 @@ def main():
             # its own facts (so the lookahead counts only what each half adds)
             _, _, own = probe(lits, facts, None)
             return split(k, lits, facts + own, "split without a run (--split-first)")
-        cmd = [a.bin, a.graph, a.tol, a.root, "ADBC"] + base + a.extra + opts
+        os.makedirs(NOGOODS, exist_ok=True)
+        cmd = [a.bin, a.graph, a.tol, a.root, "ADBC"] + base + a.extra + opts + nogood_opts(a.root, a.tol, lits)
         startTime = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         t0 = time.time()
         limit = int(a.cube_seconds)  # CPU seconds: the kernel stops the search, whatever else shares the cores

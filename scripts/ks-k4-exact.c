@@ -9,6 +9,7 @@
 //                 [--pair [--pair-first C] [--pair-nodes N] [--pair-limit N]] [--check-pair N] [--check-pair-plan N]
 //                 [--forced [--forced-pair] [--forced-limit N]] [--in COUNTY:L] [--out COUNTY:L] [--check-forced] [--check-forced-questions N]
 //                 [--short-nodes N] [--check-must N] [--grow-nogoods] [--check-grow N]
+//                 [--nogoods-out FILE] [--nogoods-in FILE ...]
 // ROOT names the most populous county of district D; ORDER is the order in which the districts are
 // enumerated, e.g. ADBC. Prints PLAN with the four districts, "none" (this case has no plan) or
 // LIMIT (NODE_LIMIT counts first-level nodes); progress goes to stderr about once a minute.
@@ -38,6 +39,11 @@
 //   --grow-nogoods   before a region the dynamic program refuted is kept as a failed region, add
 //                    back the units it lacks (farthest from the root first, in halving chunks) while
 //                    the program still refutes it; later regions inside the larger one fail at once
+//   --nogoods-out FILE  write the failed regions (nogoods) to FILE when the run ends or a CPU limit
+//                    (SIGXCPU) or SIGTERM stops it (then it prints "stopped by a signal", exit status 4)
+//   --nogoods-in FILE   (repeatable) start with the failed regions of an earlier run of this root and
+//                    tolerance whose required units of each district are all required here (a cube
+//                    below the one that wrote it); other blocks are skipped
 //   --check-grow N   do not search: on N random regions the program refutes, grow the failed region
 //                    and run the exact search (with D's required units, 3,000,000 nodes) on it; a
 //                    district found there is a bug (exit status 1)
@@ -114,6 +120,7 @@
 #include <string.h>
 #include <time.h>
 #include <math.h>
+#include <signal.h>
 
 #include "ks-sweep.h"
 typedef unsigned __int128 M;
@@ -129,7 +136,9 @@ static long long nodes[4], cands[4], leafsOK;
 static time_t lastReport;  // progress goes to stderr about once a minute
 static long long nodeLimit = 0; static int depth0 = 0; static char path0[256]; static long long totalNodes = 0; static clock_t tstart;
 static long long aloneNodes, denseCalls, denseStates, pairCalls, pairPrunes, pairRepeats, nogoodHits;
-static void maybe_report(void) {  // about once a minute of wall time
+static volatile sig_atomic_t stopRequested; static void write_nogoods(void);
+static void maybe_report(void) {  // about once a minute of wall time; ends the run when a signal asked for it
+  if (stopRequested) { write_nogoods(); printf("stopped by a signal (CPU limit or SIGTERM)\n"); fflush(stdout); exit(4); }
   if (time(0) - lastReport < 60) return;
   lastReport = time(0); double pr = 0, w = 0.5; for (int i = 0; i < depth0 && i < 60; i++, w /= 2) if (path0[i]) pr += w;
   fprintf(stderr, "  ... %.0fs lv0 %lld (%lld cands) lv1 %lld lv2 %lld, one-district checks %lld nodes (%lld answered by an earlier failure), %lld dynamic programs (%lld states), pair checks %lld (%lld pruned, %lld answered by earlier ones), level-0 tree explored ~%.6f\n",
@@ -466,7 +475,7 @@ static int one_district(M al, int r, int dense, int sparse, long long shortLimit
 // Regions (the root's component of what a check may use) in which a district's check failed, per
 // district: a check whose region lies inside one of them fails too (fewer units cannot make a set
 // appear; the required units are fixed once the search starts), so it is answered without a search.
-#define NOGOODS 4096
+#define NOGOODS 16384
 static M nogood[4][NOGOODS]; static int nogoodN[4], nogoodNext[4];
 // --grow-nogoods: a region the dynamic program refuted is enlarged before it is kept: units the
 // district may hold but the region lacks are added back in halving chunks, farthest from the root
@@ -493,6 +502,52 @@ static M grow_nogood(M region, int e) {
   }
   return region;
 }
+// --nogoods-out FILE / --nogoods-in FILE: the failed regions outlive the run. A region kept for
+// district e says "no set of e holding the units e was required to hold then lies inside it"; a run
+// whose e must hold at least those units (a cube below the one that wrote the file: its --in
+// literals and forced facts only grow) may use it as it stands. The file records the root, the
+// tolerance and each district's required units; a block whose required units are not all required
+// here, or a file for another root or tolerance, is skipped. Written at the end, and when the CPU
+// limit (SIGXCPU) or SIGTERM stops the run, to FILE.tmp and then renamed.
+static const char *nogoodsOut; static const char *nogoodsIn[64]; static int nNogoodsIn; static long long nogoodsLoaded;
+static void on_stop_signal(int sig) { (void)sig; stopRequested = 1; }
+static void hex_mask(FILE *f, M m) { fprintf(f, "%016llx%016llx", (unsigned long long)(m >> 64), (unsigned long long)m); }
+static int parse_mask(const char *t, M *m) {
+  unsigned long long hiw, low; if (strlen(t) != 32 || sscanf(t, "%16llx%16llx", &hiw, &low) != 2) return 0;
+  *m = ((M)hiw << 64) | low; return 1;
+}
+static void write_nogoods(void) {
+  if (!nogoodsOut) return;
+  char tmp[1100]; snprintf(tmp, sizeof tmp, "%s.tmp", nogoodsOut);
+  FILE *f = fopen(tmp, "w"); if (!f) { fprintf(stderr, "--nogoods-out: cannot write %s\n", tmp); return; }
+  fprintf(f, "ks-k4-nogoods 1 %s %.6f\n", nm[droot[3]], tol);
+  for (int e = 0; e < K; e++) {
+    fprintf(f, "district %c must ", 'A' + e); hex_mask(f, forcedIn[e]);  /* every kept region was refuted with at most these units required (they only grow) */ fprintf(f, " regions %d\n", nogoodN[e]);
+    for (int k = 0; k < nogoodN[e]; k++) { hex_mask(f, nogood[e][k]); fputc('\n', f); }
+  }
+  if (fclose(f) != 0 || rename(tmp, nogoodsOut) != 0) fprintf(stderr, "--nogoods-out: cannot write %s\n", nogoodsOut);
+}
+static void keep_nogood(int e, M region) {
+  nogood[e][nogoodNext[e]] = region; nogoodNext[e] = (nogoodNext[e] + 1) % NOGOODS; if (nogoodN[e] < NOGOODS) nogoodN[e]++;
+}
+// Reads one file; returns the regions taken, or -1 when the file is unreadable or malformed.
+static long long read_nogoods(const char *path) {
+  FILE *f = fopen(path, "r"); if (!f) return -1;
+  char root[64], t[64]; int version; double ftol; long long taken = 0;
+  if (fscanf(f, "ks-k4-nogoods %d %63s %lf", &version, root, &ftol) != 3 || version != 1) { fclose(f); return -1; }
+  if (strcmp(root, nm[droot[3]]) || fabs(ftol - tol) > 1e-9) { fclose(f); fprintf(stderr, "--nogoods-in %s: written for %s at %.4f, skipped\n", path, root, ftol); return 0; }
+  for (int e = 0; e < K; e++) {
+    char letter; int count; M must;
+    if (fscanf(f, " district %c must %63s regions %d", &letter, t, &count) != 3 || letter != 'A' + e || count < 0 || !parse_mask(t, &must)) { fclose(f); return -1; }
+    int usable = !(must & ~forcedIn[e]);  // every unit it was required to hold is required here
+    if (!usable && count) fprintf(stderr, "--nogoods-in %s: district %c's regions assumed units not required here, skipped\n", path, 'A' + e);
+    for (int k = 0; k < count; k++) {
+      M region; if (fscanf(f, "%63s", t) != 1 || !parse_mask(t, &region)) { fclose(f); return -1; }
+      if (usable) { keep_nogood(e, region); taken++; }
+    }
+  }
+  fclose(f); return taken;
+}
 static int district_exists(M al, int e) {
   M region = comp_of(BIT(droot[e]), al);
   for (int k = 0; k < nogoodN[e]; k++) if (!(region & ~nogood[e][k])) { nogoodHits++; return 0; }
@@ -502,7 +557,7 @@ static int district_exists(M al, int e) {
   if (v == ONE_NONE) alonePrunes++;
   if (v == ONE_NONE_DP) densePrunes++;
   if (v == ONE_NONE_DP && growNogoods) region = grow_nogood(region, e);
-  if (v == ONE_NONE || v == ONE_NONE_DP) { nogood[e][nogoodNext[e]] = region; nogoodNext[e] = (nogoodNext[e] + 1) % NOGOODS; if (nogoodN[e] < NOGOODS) nogoodN[e]++; }
+  if (v == ONE_NONE || v == ONE_NONE_DP) keep_nogood(e, region);
   return v == ONE_FOUND;
 }
 // --pair: can districts C and D both still be formed, disjointly, in what the first level leaves?
@@ -584,6 +639,7 @@ static void print_check_counters(void) {
   if (aloneMask) printf("; one-district checks %lld: %lld search nodes in those that found a set, %lld in those that failed; pruned by the search %lld, answered by an earlier failure %lld, found from the required units' paths %lld; sets found by the dynamic program %lld (%lld tried)", aloneCalls, aloneFoundNodes, aloneFailNodes, alonePrunes, nogoodHits, seedFound, denseWitnessFound, denseWitnessTries);
   if (denseMask | sparseMask | pairMode) printf("; dynamic programs %lld (%lld states), pruned by them %lld", denseCalls, denseStates, densePrunes);
   if (growNogoods) printf("; nogoods grown by %lld programs (%lld units added back)", growPrograms, growAdded);
+  if (nNogoodsIn) printf("; %lld failed regions loaded (--nogoods-in)", nogoodsLoaded);
   if (pairMode) printf("; pair checks %lld (+%lld answered by earlier ones): found %lld, refuted %lld, undecided %lld; %lld search nodes, %lld second-district checks (%lld gave up)", pairCalls, pairRepeats, pairQuickFound, pairQuickRefuted, pairUndecided, pairNodes, pairSecondChecks, pairSecondGaveUp);
 }
 // --estimate: the first level stops at each branching node and reports the vertex it would branch on
@@ -763,6 +819,7 @@ static int solve_level(int lv, M avail) {
   return 0;
 }
 int main(int argc, char **argv) {
+  signal(SIGXCPU, on_stop_signal); signal(SIGTERM, on_stop_signal);  // --nogoods-out is written before the run ends
   FILE *f = fopen(argv[1], "r"); tol = atof(argv[2]);
   const char *dRoot = argv[3]; const char *ord = argv[4]; // e.g. "DABC"
   int probes = 0;
@@ -775,6 +832,8 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[a], "--check-must") && a + 1 < argc) checkMust = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--short-nodes") && a + 1 < argc) shortNodes = atoll(argv[++a]);
     else if (!strcmp(argv[a], "--grow-nogoods")) growNogoods = 1;
+    else if (!strcmp(argv[a], "--nogoods-out") && a + 1 < argc) nogoodsOut = argv[++a];
+    else if (!strcmp(argv[a], "--nogoods-in") && a + 1 < argc) { if (nNogoodsIn < 64) nogoodsIn[nNogoodsIn++] = argv[++a]; else a++; }
     else if (!strcmp(argv[a], "--check-grow") && a + 1 < argc) checkGrow = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--forced-limit") && a + 1 < argc) forcedLimit = atoll(argv[++a]);
     else if (!strcmp(argv[a], "--alone") && a + 1 < argc) { for (const char *c = argv[++a]; *c; c++) aloneMask |= 1 << (*c - 'A'); }
@@ -991,7 +1050,14 @@ int main(int argc, char **argv) {
     printf("check-pair-plan: %d parts of the plan's first district: the pair check refutes %d (unsound), finds a pair in %d, gives up on %d\n", checkPairPlan, refuted, found, checkPairPlan - refuted - found);
     return refuted != 0;
   }
+  for (int k = 0; k < nNogoodsIn; k++) {  // after --forced: its facts only add required units, so more files apply
+    long long got = read_nogoods(nogoodsIn[k]);
+    if (got < 0) { fprintf(stderr, "--nogoods-in %s: unreadable or malformed, skipped\n", nogoodsIn[k]); continue; }
+    nogoodsLoaded += got;
+  }
+  if (nNogoodsIn) fprintf(stderr, "--nogoods-in: %lld failed regions loaded\n", nogoodsLoaded);
   int ok = solve_level(0, all);
+  write_nogoods();
   printf("D-root %s order %s: %s  cpu %.1fs", dRoot, ord, ok ? "PLAN" : (nodeLimit && nodes[0] > nodeLimit ? "LIMIT" : "none"), (double)(clock() - t0) / CLOCKS_PER_SEC);
   for (int k = 0; k < 3; k++) printf("  lv%d nodes %lld cands %lld", k, nodes[k], cands[k]);
   print_check_counters();
