@@ -495,6 +495,7 @@ static M grow_nogood(M region, int e) {
     int len = chunk < nc - i ? chunk : nc - i; M add = 0;
     for (int k = i; k < i + len; k++) add |= BIT(cand[k]);
     M bigger = comp_of(BIT(r), region | add);
+    if (bigger == region) { i += len; continue; }  // nothing the root can reach: the program would repeat itself
     growPrograms++;
     if (!dense_possible(bigger, r, lo, hi, 0, forcedIn[e])) { region = bigger; growAdded += len; i += len; }
     else if (len > 1) chunk = len / 2;
