@@ -147,8 +147,22 @@ def main():
     queue = [list(a.literal)]
     busy = [0]; started = [0]; planFound = [False]
 
+    def forced_d(lits, facts):
+        """Counties D must hold: a +COUNTY:D literal, a "must be in D" fact, or a ban from A, B and C."""
+        out = {l[1:].split(":")[0] for l in lits if l[0] == "+" and l.endswith(":D")}
+        out |= {c for c, kind, d in facts if kind == "must" and d == "D"}
+        bans = {}
+        for l in lits:
+            if l[0] == "-":
+                c, d = l[1:].split(":"); bans.setdefault(c, set()).add(d)
+        for c, kind, d in facts:
+            if kind == "cannot":
+                bans.setdefault(c, set()).add(d)
+        return out | {c for c, ds in bans.items() if {"A", "B", "C"} <= ds}
+
     def decided(lits, facts):
-        out = set()
+        """Counties whose D membership is known: a literal or fact about D, a unit placed elsewhere, or one D must hold."""
+        out = forced_d(lits, facts)
         for l in lits:
             c, d = l[1:].split(":")
             if d == "D" or l[0] == "+":
@@ -176,7 +190,10 @@ def main():
         if a.split_first and lits == list(a.literal):
             # the caller knows this cube outlasts --cube-seconds: split it at once, after deriving
             # its own facts (so the lookahead counts only what each half adds)
-            _, _, own = probe(lits, facts, None)
+            closed, first, own = probe(lits, facts, None)
+            if closed:  # --forced alone settles it
+                log(f"{k} none  ({first.split(': none', 1)[1].strip()}; --split-first probe, NODE_LIMIT 1)")
+                return []
             return split(k, lits, facts + own, "split without a run (--split-first)")
         os.makedirs(NOGOODS, exist_ok=True)
         cmd = [a.bin, a.graph, a.tol, a.root, "ADBC"] + base + a.extra + opts + nogood_opts(a.root, a.tol, lits)
@@ -218,8 +235,7 @@ def main():
         banned_d = {c for c, kind, d in allFacts if kind == "cannot" and d == "D"}
         # the most populous open county next to what D already holds (its root, the cube's +COUNTY:D
         # literals, the units --forced put in D): these decide D's shape; else the most populous open one
-        core = {a.root} | {l[1:].split(":")[0] for l in lits if l[0] == "+" and l.endswith(":D")} \
-            | {c for c, kind, d in allFacts if kind == "must" and d == "D"}
+        core = {a.root} | forced_d(lits, allFacts)
         near = set().union(*(adj[c] for c in core))
         open_ = [c for c in candidates if c not in dec and c not in banned_d]
         pick = next((c for c in open_ if c in near), open_[0] if open_ else None)
