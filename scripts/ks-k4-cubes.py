@@ -162,15 +162,8 @@ def main():
 
     def decided(lits, facts):
         """Counties whose D membership is known: a literal or fact about D, a unit placed elsewhere, or one D must hold."""
-        out = forced_d(lits, facts)
-        for l in lits:
-            c, d = l[1:].split(":")
-            if d == "D" or l[0] == "+":
-                out.add(c)
-        for c, kind, d in facts:
-            if d == "D" or kind == "must":
-                out.add(c)
-        return out
+        return forced_d(lits, facts) | {l[1:].split(":")[0] for l in lits if l.endswith(":D") or l[0] == "+"} \
+            | {c for c, kind, d in facts if d == "D" or kind == "must"}
 
     def log(line):
         with lock:
@@ -231,13 +224,12 @@ def main():
         return ": none" in first, first, [f for f in got if f not in facts]
 
     def split(k, lits, allFacts, why):
-        dec = decided(lits, allFacts)
-        banned_d = {c for c, kind, d in allFacts if kind == "cannot" and d == "D"}
-        # the most populous open county next to what D already holds (its root, the cube's +COUNTY:D
-        # literals, the units --forced put in D): these decide D's shape; else the most populous open one
+        dec = decided(lits, allFacts)  # includes the counties banned from D
+        # the most populous open county next to what D already holds (its root and the counties
+        # forced_d finds): these decide D's shape; else the most populous open one
         core = {a.root} | forced_d(lits, allFacts)
         near = set().union(*(adj[c] for c in core))
-        open_ = [c for c in candidates if c not in dec and c not in banned_d]
+        open_ = [c for c in candidates if c not in dec]
         pick = next((c for c in open_ if c in near), open_[0] if open_ else None)
         if pick is None:
             log(f"{k} LIMIT  (no county left to split on; {why})")

@@ -531,10 +531,11 @@ static void write_nogoods(void) {
 static void keep_nogood(int e, M region) {
   nogood[e][nogoodNext[e]] = region; nogoodNext[e] = (nogoodNext[e] + 1) % NOGOODS; if (nogoodN[e] < NOGOODS) nogoodN[e]++;
 }
-// Reads one file; returns the regions taken, or -1 when the file is unreadable or malformed.
-static long long read_nogoods(const char *path) {
+// Reads one file, adding the regions it takes to *taken (each is whole when taken, so a file cut short
+// still gives what it held); returns -1 when the file is unreadable or malformed, else 0.
+static int read_nogoods(const char *path, long long *taken) {
   FILE *f = fopen(path, "r"); if (!f) return -1;
-  char root[64], t[64]; int version; double ftol; long long taken = 0;
+  char root[64], t[64]; int version; double ftol;
   if (fscanf(f, "ks-k4-nogoods %d %63s %lf", &version, root, &ftol) != 3 || version != 1) { fclose(f); return -1; }
   if (strcmp(root, nm[droot[3]]) || fabs(ftol - tol) > 1e-9) { fclose(f); fprintf(stderr, "--nogoods-in %s: written for %s at %.4f, skipped\n", path, root, ftol); return 0; }
   for (int e = 0; e < K; e++) {
@@ -544,10 +545,10 @@ static long long read_nogoods(const char *path) {
     if (!usable && count) fprintf(stderr, "--nogoods-in %s: district %c's regions assumed units not required here, skipped\n", path, 'A' + e);
     for (int k = 0; k < count; k++) {
       M region; if (fscanf(f, "%63s", t) != 1 || !parse_mask(t, &region)) { fclose(f); return -1; }
-      if (usable) { keep_nogood(e, region); taken++; }
+      if (usable) { keep_nogood(e, region); (*taken)++; }
     }
   }
-  fclose(f); return taken;
+  fclose(f); return 0;
 }
 static int district_exists(M al, int e) {
   M region = comp_of(BIT(droot[e]), al);
@@ -834,7 +835,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[a], "--short-nodes") && a + 1 < argc) shortNodes = atoll(argv[++a]);
     else if (!strcmp(argv[a], "--grow-nogoods")) growNogoods = 1;
     else if (!strcmp(argv[a], "--nogoods-out") && a + 1 < argc) nogoodsOut = argv[++a];
-    else if (!strcmp(argv[a], "--nogoods-in") && a + 1 < argc) { if (nNogoodsIn < 64) nogoodsIn[nNogoodsIn++] = argv[++a]; else a++; }
+    else if (!strcmp(argv[a], "--nogoods-in") && a + 1 < argc) { if (nNogoodsIn < 64) nogoodsIn[nNogoodsIn++] = argv[++a]; else fprintf(stderr, "--nogoods-in: more than 64 files, %s ignored\n", argv[++a]); }
     else if (!strcmp(argv[a], "--check-grow") && a + 1 < argc) checkGrow = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--forced-limit") && a + 1 < argc) forcedLimit = atoll(argv[++a]);
     else if (!strcmp(argv[a], "--alone") && a + 1 < argc) { for (const char *c = argv[++a]; *c; c++) aloneMask |= 1 << (*c - 'A'); }
@@ -1052,9 +1053,7 @@ int main(int argc, char **argv) {
     return refuted != 0;
   }
   for (int k = 0; k < nNogoodsIn; k++) {  // after --forced: its facts only add required units, so more files apply
-    long long got = read_nogoods(nogoodsIn[k]);
-    if (got < 0) { fprintf(stderr, "--nogoods-in %s: unreadable or malformed, skipped\n", nogoodsIn[k]); continue; }
-    nogoodsLoaded += got;
+    if (read_nogoods(nogoodsIn[k], &nogoodsLoaded) < 0) fprintf(stderr, "--nogoods-in %s: unreadable or malformed (regions before the fault kept)\n", nogoodsIn[k]);
   }
   if (nNogoodsIn) fprintf(stderr, "--nogoods-in: %lld failed regions loaded\n", nogoodsLoaded);
   int ok = solve_level(0, all);
