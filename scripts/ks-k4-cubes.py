@@ -18,13 +18,14 @@ With --lookahead N the split county is chosen by probing: for each of the N firs
 to D's decided units first, most populous first), `--forced` alone (NODE_LIMIT 1) runs on both
 halves, and the county whose halves derive the most new facts wins (the product of new facts + 1
 per half, as SAT lookahead solvers score); a half that `--forced` closes is logged "none" at once.
-The children inherit their half's facts. --split-first splits the starting cube without running
+Below a split whose lookahead found no new fact at all (every score 0/0), only --blind-lookahead
+candidates (default 2) are probed. The children inherit their half's facts. --split-first splits the starting cube without running
 it (for a cube already known to outlast --cube-seconds). Every run keeps the regions in which D
 could not be formed (its nogoods) in a file, and a cube's run starts with its ancestors' files
 ($KS_NOGOODS, default /tmp/ks-k4-nogoods).
 
 Usage: scripts/ks-k4-cubes.py ROOT [--lanes 2] [--cube-seconds 600] [--tol 0.05] [--max-cubes N]
-                              [--lookahead N] [--split-first] [--status]
+                              [--lookahead N] [--blind-lookahead N] [--split-first] [--status]
                               [--literal +COUNTY:L | --literal=-COUNTY:L ...] [-- extra ks-k4-exact options]
 """
 import argparse, hashlib, os, re, resource, subprocess, sys, threading, time
@@ -44,7 +45,7 @@ def key(root, tol, lits):
 
 
 def read_log():
-    done, splits = {}, {}
+    done, splits, blind = {}, {}, set()
     if os.path.exists(LOG):
         for line in open(LOG):
             m = re.match(r"^(\S+ \S+ \[[^\]]*\]) (none|PLAN|split) ?(\S*)", line)
@@ -52,9 +53,20 @@ def read_log():
                 continue
             if m.group(2) == "split":
                 splits[m.group(1)] = m.group(3)
+                if is_blind(line):
+                    blind.add(m.group(1))
             else:
                 done[m.group(1)] = m.group(2)
-    return done, splits
+    return done, splits, blind
+
+
+def is_blind(line):
+    """Did a split's lookahead find nothing: no new fact on either half of any candidate, none closed?"""
+    m = re.search(r"; lookahead (.*)\)\s*$", line)
+    if not m:
+        return False
+    scores = re.findall(r"(\d+)/(\d+)( closes)?", m.group(1))
+    return bool(scores) and all(p == "0" and q == "0" and not c for p, q, c in scores)
 
 
 def under_none(k, lits, done):
@@ -102,6 +114,8 @@ def main():
     ap.add_argument("--literal", action="append", default=[])
     ap.add_argument("--lookahead", type=int, default=0,
                     help="probe this many split candidates with --forced alone and pick the one deriving the most facts")
+    ap.add_argument("--blind-lookahead", type=int, default=2,
+                    help="below a split whose lookahead found no new fact at all, probe only this many candidates")
     ap.add_argument("--split-first", action="store_true", help="split the starting cube without running it")
     ap.add_argument("--status", action="store_true", help="print the open leaves below the starting cube and exit")
     ap.add_argument("--bin", default=os.environ.get("KS_EXACT", "/tmp/ks-k4-exact"))
@@ -128,7 +142,7 @@ def main():
     candidates = sorted((c for c in popu if popu[c] < popu[a.root] and c not in roots), key=lambda c: -popu[c])
 
     if a.status:  # the split tree below the starting cube, from the log: open leaves and proven ones
-        done, splits = read_log()
+        done, splits, _ = read_log()
         def walk(lits):
             k = key(a.root, a.tol, lits)
             if under_none(k, lits, done):
@@ -172,7 +186,7 @@ def main():
 
     def run(lits):
         k = key(a.root, a.tol, lits)
-        done, splits = read_log()
+        done, splits, blind = read_log()
         if under_none(k, lits, done):
             return []
         if k in splits:
@@ -236,10 +250,15 @@ def main():
             return []
         kidFacts = {"+": allFacts, "-": allFacts}
         note = ""
-        if a.lookahead > 0:
+        width = a.lookahead
+        if lits and key(a.root, a.tol, lits[:-1]) in read_log()[2]:
+            # the parent's lookahead found no new fact for any candidate: probing them all again
+            # mostly costs time (16 probes of --forced, about 30 CPU-s each)
+            width = min(width, a.blind_lookahead)
+        if width > 0:
             # lookahead: the county whose two halves let --forced derive the most new facts (product
             # of (new facts + 1), as in SAT lookahead solvers); a half --forced closes wins outright
-            shortlist = ([c for c in open_ if c in near] + [c for c in open_ if c not in near])[:a.lookahead]
+            shortlist = ([c for c in open_ if c in near] + [c for c in open_ if c not in near])[:width]
             jobs = [(c, s) for c in shortlist for s in "+-"]
             with ThreadPoolExecutor(max_workers=a.lanes) as ex:
                 res = dict(zip(jobs, ex.map(lambda j: probe(lits, allFacts, j[1] + j[0] + ":D"), jobs)))

@@ -74,7 +74,8 @@
 //                    two one-district questions per unit u and district e (exact search plus the
 //                    dense dynamic program): if e cannot be formed without u, u goes to e (banned
 //                    from the others, and every later search of e must hold it); if no set of e that
-//                    meets both bands holds u, u is banned from e. Prints each fact on stderr.
+//                    meets both bands holds u, u is banned from e; a unit banned from every district
+//                    but one goes to that one. Prints each fact on stderr.
 //   --forced-pair    --forced plus a third question: can C and D still be formed together (the --pair
 //                    check, in what A's forced units leave) with u kept out of one of them? If not,
 //                    u goes to that district
@@ -677,8 +678,22 @@ static int forced_witness(int e, M al, M must, M avoid) {
   return 0;
 }
 static void forced_keep(int e) { if (forcedWitN[e] < FORCED_WITNESSES) forcedWit[e][forcedWitN[e]++] = aloneWitness; }
-static int forced_pass(M all) {
+// A unit that every district but one is banned from belongs to that one (the roots and the units
+// already forced are skipped). Prints each fact; returns whether any was added.
+static int forced_last_district(M all) {
   int changed = 0;
+  for (int u = 0; u < n; u++) {
+    if (!(all & BIT(u))) continue;
+    int left = -1, count = 0;
+    for (int e = 0; e < K; e++) { if (droot[e] == u || (forcedIn[e] & BIT(u))) { count = -1; break; } if (!(banned[e] & BIT(u))) { left = e; count++; } }
+    if (count != 1) continue;
+    force_into(left, u); changed = 1;
+    fprintf(stderr, "  %s must be in district %c (banned from the others)\n", nm[u], 'A' + left);
+  }
+  return changed;
+}
+static int forced_pass(M all) {
+  int changed = forced_last_district(all);
   for (int e = 0; e < K; e++) {
     int r = droot[e]; M al = all & ~banned[e];
     for (int u = 0; u < n; u++) {
