@@ -19,8 +19,8 @@ to D's decided units first, most populous first), `--forced` alone (NODE_LIMIT 1
 halves, and the county whose halves derive the most new facts wins (the product of new facts + 1
 per half, as SAT lookahead solvers score); a half that `--forced` closes is logged "none" at once.
 Below a split whose lookahead found no new fact at all (every score 0/0), only --blind-lookahead
-candidates (default 2) are probed. The children inherit their half's facts. --split-first splits the starting cube without running
-it (for a cube already known to outlast --cube-seconds). Every run keeps the regions in which D
+candidates (default 2) are probed. The children inherit their half's facts. --split-first splits
+the starting cube without running it (for a cube already known to outlast --cube-seconds). Every run keeps the regions in which D
 could not be formed (its nogoods) in a file, and a cube's run starts with its ancestors' files
 ($KS_NOGOODS, default /tmp/ks-k4-nogoods).
 
@@ -187,6 +187,7 @@ def main():
     def run(lits):
         k = key(a.root, a.tol, lits)
         done, splits, blind = read_log()
+        parentBlind = bool(lits) and key(a.root, a.tol, lits[:-1]) in blind
         if under_none(k, lits, done):
             return []
         if k in splits:
@@ -201,7 +202,7 @@ def main():
             if closed:  # --forced alone settles it
                 log(f"{k} none  ({first.split(': none', 1)[1].strip()}; --split-first probe, NODE_LIMIT 1)")
                 return []
-            return split(k, lits, facts + own, "split without a run (--split-first)")
+            return split(k, lits, facts + own, "split without a run (--split-first)", parentBlind)
         os.makedirs(NOGOODS, exist_ok=True)
         cmd = [a.bin, a.graph, a.tol, a.root, "ADBC"] + base + a.extra + opts + nogood_opts(a.root, a.tol, lits)
         startTime = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -227,7 +228,7 @@ def main():
                 log("    " + line)
             planFound[0] = True
             return []
-        return split(k, lits, allFacts, f"stopped after {wall:.0f}s wall; started {startTime}")
+        return split(k, lits, allFacts, f"stopped after {wall:.0f}s wall; started {startTime}", parentBlind)
 
     def probe(lits, facts, lit):
         """--forced alone (NODE_LIMIT 1) on the cube plus one literal: (closed, facts it derives)."""
@@ -237,7 +238,7 @@ def main():
         got = [(m.group(1), m.group(2), m.group(3)) for m in map(FACT.match, p.stderr.splitlines()) if m]
         return ": none" in first, first, [f for f in got if f not in facts]
 
-    def split(k, lits, allFacts, why):
+    def split(k, lits, allFacts, why, parentBlind):
         dec = decided(lits, allFacts)  # includes the counties banned from D
         # the most populous open county next to what D already holds (its root and the counties
         # forced_d finds): these decide D's shape; else the most populous open one
@@ -250,11 +251,9 @@ def main():
             return []
         kidFacts = {"+": allFacts, "-": allFacts}
         note = ""
-        width = a.lookahead
-        if lits and key(a.root, a.tol, lits[:-1]) in read_log()[2]:
-            # the parent's lookahead found no new fact for any candidate: probing them all again
-            # mostly costs time (16 probes of --forced, about 30 CPU-s each)
-            width = min(width, a.blind_lookahead)
+        # below a split whose lookahead found no new fact for any candidate, probing them all again
+        # mostly costs time (8 candidates: 16 runs of --forced, 30-50 CPU-s each on Riley's cubes)
+        width = min(a.lookahead, a.blind_lookahead) if parentBlind else a.lookahead
         if width > 0:
             # lookahead: the county whose two halves let --forced derive the most new facts (product
             # of (new facts + 1), as in SAT lookahead solvers); a half --forced closes wins outright
