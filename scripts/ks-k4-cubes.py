@@ -20,9 +20,9 @@ halves, and the county whose halves derive the most new facts wins (the product 
 per half, as SAT lookahead solvers score); a half that `--forced` closes is logged "none" at once.
 Below a split whose lookahead found no new fact at all (every score 0/0), only --blind-lookahead
 candidates (default 2) are probed. The children inherit their half's facts. --split-first splits
-the starting cube without running it (for a cube already known to outlast --cube-seconds). Every run keeps the regions in which D
-could not be formed (its nogoods) in a file, and a cube's run starts with its ancestors' files
-($KS_NOGOODS, default /tmp/ks-k4-nogoods).
+the starting cube without running it (for a cube already known to outlast --cube-seconds). Every
+run keeps the regions in which D could not be formed (its nogoods) in a file, and a cube's run
+starts with its ancestors' files ($KS_NOGOODS, default /tmp/ks-k4-nogoods).
 
 Usage: scripts/ks-k4-cubes.py ROOT [--lanes 2] [--cube-seconds 600] [--tol 0.05] [--max-cubes N]
                               [--lookahead N] [--blind-lookahead N] [--split-first] [--status]
