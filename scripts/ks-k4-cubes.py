@@ -24,8 +24,14 @@ the starting cube without running it (for a cube already known to outlast --cube
 run keeps the regions in which D could not be formed (its nogoods) in a file, and a cube's run
 starts with its ancestors' files ($KS_NOGOODS, default /tmp/ks-k4-nogoods).
 
+With --estimate-split NODES, each cube first gets Knuth's estimate of its first-level tree
+(--estimate-probes probes, default 300, after --forced, whose facts the run then starts from): above
+NODES branching nodes it is split at once, so that no --cube-seconds are spent on a tree its children
+search again; otherwise it runs. With a large --cube-seconds this runs the small cubes to the end.
+
 Usage: scripts/ks-k4-cubes.py ROOT [--lanes 2] [--cube-seconds 600] [--tol 0.05] [--max-cubes N]
                               [--lookahead N] [--blind-lookahead N] [--split-first] [--status]
+                              [--estimate-split NODES [--estimate-probes P]]
                               [--literal +COUNTY:L | --literal=-COUNTY:L ...] [-- extra ks-k4-exact options]
 """
 import argparse, hashlib, os, re, resource, subprocess, sys, threading, time
@@ -117,6 +123,10 @@ def main():
     ap.add_argument("--blind-lookahead", type=int, default=2,
                     help="below a split whose lookahead found no new fact at all, probe only this many candidates")
     ap.add_argument("--split-first", action="store_true", help="split the starting cube without running it")
+    ap.add_argument("--estimate-split", type=float, default=0,
+                    help="before running a cube, estimate its first-level tree (Knuth, --estimate-probes probes); "
+                         "split it at once when the estimate exceeds this many branching nodes (0: never)")
+    ap.add_argument("--estimate-probes", type=int, default=300)
     ap.add_argument("--status", action="store_true", help="print the open leaves below the starting cube and exit")
     ap.add_argument("--bin", default=os.environ.get("KS_EXACT", "/tmp/ks-k4-exact"))
     ap.add_argument("--graph", default=os.environ.get("KS_GRAPH", "/tmp/ks.txt"))
@@ -204,6 +214,24 @@ def main():
                 return []
             return split(k, lits, facts + own, "split without a run (--split-first)", parentBlind)
         os.makedirs(NOGOODS, exist_ok=True)
+        estNote = ""
+        if a.estimate_split > 0:
+            # Knuth's estimate of the first level (it runs --forced first, so it also derives the
+            # cube's facts): a cube far beyond the threshold is split at once instead of spending
+            # --cube-seconds that its children would repeat
+            ecmd = [a.bin, a.graph, a.tol, a.root, "ADBC"] + base + a.extra + opts + ["--estimate", str(a.estimate_probes)]
+            e = subprocess.run(ecmd, capture_output=True, text=True)
+            efirst = e.stdout.splitlines()[0] if e.stdout.strip() else ""
+            if ": none" in efirst:  # --forced alone settles it
+                log(f"{k} none  ({efirst.split(': none', 1)[1].strip()}; --forced before the estimate)")
+                return []
+            m = re.search(r"first level ~(\S+) branching nodes", efirst)
+            own = [f for f in (tuple(x.groups()) for x in map(FACT.match, e.stderr.splitlines()) if x) if f not in facts]
+            if m:
+                est = float(m.group(1)); estNote = f"; estimate {est:.3g} branching nodes"
+                facts = facts + own; opts = cube_opts(lits, facts)
+                if est > a.estimate_split:
+                    return split(k, lits, facts, f"split without a run: Knuth estimate {est:.3g} > {a.estimate_split:.3g} branching nodes", parentBlind)
         cmd = [a.bin, a.graph, a.tol, a.root, "ADBC"] + base + a.extra + opts + nogood_opts(a.root, a.tol, lits)
         startTime = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         t0 = time.time()
@@ -220,7 +248,7 @@ def main():
         first = out.splitlines()[0] if out.strip() else ""
         wall = time.time() - t0
         if ": none" in first:
-            log(f"{k} none  ({first.split(': none', 1)[1].strip()}; wall {wall:.0f}s; {len(allFacts)} facts; started {startTime})")
+            log(f"{k} none  ({first.split(': none', 1)[1].strip()}; wall {wall:.0f}s; {len(allFacts)} facts; started {startTime}{estNote})")
             return []
         if "PLAN" in first:
             log(f"{k} PLAN  ({first.split(': ', 1)[1]})")
@@ -228,7 +256,7 @@ def main():
                 log("    " + line)
             planFound[0] = True
             return []
-        return split(k, lits, allFacts, f"stopped after {wall:.0f}s wall; started {startTime}", parentBlind)
+        return split(k, lits, allFacts, f"stopped after {wall:.0f}s wall; started {startTime}{estNote}", parentBlind)
 
     def probe(lits, facts, lit):
         """--forced alone (NODE_LIMIT 1) on the cube plus one literal: (closed, facts it derives)."""
