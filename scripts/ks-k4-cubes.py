@@ -22,7 +22,10 @@ Below a split whose lookahead found no new fact at all (every score 0/0), only -
 candidates (default 2) are probed. The children inherit their half's facts. --split-first splits
 the starting cube without running it (for a cube already known to outlast --cube-seconds). Every
 run keeps the regions in which D could not be formed (its nogoods) in a file, and a cube's run
-starts with its ancestors' files ($KS_NOGOODS, default /tmp/ks-k4-nogoods).
+starts with its ancestors' files ($KS_NOGOODS, default /tmp/ks-k4-nogoods). A run stopped by a signal
+also leaves its position there (HASH.pos); a later run of the same cube with the same facts (e.g. the
+driver restarted with that cube's --literal options) skips what the stopped run finished. To stop a
+long run for good: kill the driver (SIGKILL, so it logs nothing), then SIGTERM its ks-k4-exact.
 
 With --estimate-split NODES, each cube first gets Knuth's estimate of its first-level tree
 (--estimate-probes probes, default 300, after --forced, whose facts the run then starts from): above
@@ -96,13 +99,18 @@ def nogoods_file(k):
 
 
 def nogood_opts(root, tol, lits):
-    """--nogoods-out for the cube, --nogoods-in for each ancestor that left a file (the nearest last)."""
+    """--nogoods-out for the cube, --nogoods-in for each ancestor that left a file (the nearest last) and
+    for the cube's own file (left by a run of it that was stopped); --position-out for the cube, and
+    --resume-from when a stopped run of it left its position there."""
     opts = []
-    for j in range(len(lits)):
+    for j in range(len(lits) + 1):
         f = nogoods_file(key(root, tol, lits[:j]))
         if os.path.exists(f):
             opts += ["--nogoods-in", f]
-    return opts + ["--nogoods-out", nogoods_file(key(root, tol, lits))]
+    pos = nogoods_file(key(root, tol, lits))[:-3] + ".pos"
+    if os.path.exists(pos):
+        opts += ["--resume-from", pos]
+    return opts + ["--nogoods-out", nogoods_file(key(root, tol, lits)), "--position-out", pos]
 
 
 def lits_of(k):

@@ -41,6 +41,13 @@
 //                    the program still refutes it; later regions inside the larger one fail at once
 //   --nogoods-out FILE  write the failed regions (nogoods) to FILE when the run ends or a CPU limit
 //                    (SIGXCPU) or SIGTERM stops it (then it prints "stopped by a signal", exit status 4)
+//   --position-out FILE  when a signal (SIGXCPU, SIGTERM) stops the search, write where its first
+//                    level stood (the branch taken at each branching node above it) and a fingerprint
+//                    of the tree (districts' banned and required units, order, tolerance) to FILE
+//                    (via FILE.tmp); the file is removed when the search ends
+//   --resume-from FILE  skip the first-level subtrees a stopped run with the same fingerprint finished
+//                    (a missing file, or one for another tree, means a start from the beginning)
+//   --stop-after-nodes N  stop as if signalled once the first level has N nodes (to test the above)
 //   --nogoods-in FILE   (repeatable) start with the failed regions of an earlier run of this root and
 //                    tolerance whose required units of each district are all required here (a cube
 //                    below the one that wrote it); other blocks are skipped
@@ -137,9 +144,9 @@ static long long nodes[4], cands[4], leafsOK;
 static time_t lastReport;  // progress goes to stderr about once a minute
 static long long nodeLimit = 0; static int depth0 = 0; static char path0[256]; static long long totalNodes = 0; static clock_t tstart;
 static long long aloneNodes, denseCalls, denseStates, pairCalls, pairPrunes, pairRepeats, nogoodHits;
-static volatile sig_atomic_t stopRequested; static void write_nogoods(void);
+static volatile sig_atomic_t stopRequested; static void write_nogoods(void); static void write_position(void);
 static void maybe_report(void) {  // about once a minute of wall time; ends the run when a signal asked for it
-  if (stopRequested) { write_nogoods(); printf("stopped by a signal (CPU limit or SIGTERM)\n"); fflush(stdout); exit(4); }
+  if (stopRequested) { write_nogoods(); write_position(); printf("stopped by a signal (CPU limit or SIGTERM)\n"); fflush(stdout); exit(4); }
   if (time(0) - lastReport < 60) return;
   lastReport = time(0); double pr = 0, w = 0.5; for (int i = 0; i < depth0 && i < 60; i++, w /= 2) if (path0[i]) pr += w;
   fprintf(stderr, "  ... %.0fs lv0 %lld (%lld cands) lv1 %lld lv2 %lld, one-district checks %lld nodes (%lld answered by an earlier failure), %lld dynamic programs (%lld states), pair checks %lld (%lld pruned, %lld answered by earlier ones), level-0 tree explored ~%.6f\n",
@@ -754,8 +761,34 @@ static M random_d_region(void) {
 // the parent moved into S (-1 when it excluded one). A later district's check only reads S through
 // that pool (and never reads X), so it is skipped when the parent passed it and the change is an
 // exclusion or lies outside the pool.
+// --position-out FILE / --resume-from FILE: a stopped run writes where its first level stood (the
+// branch taken at each branching node above it: 0 = the unit in, 1 = out, so every subtree of a 1
+// is finished) and a fingerprint of what shapes the tree (the districts' banned and required units,
+// order, tolerance); a run given that file skips the finished subtrees. The branching unit depends
+// only on S, X and the allowed units, so the same fingerprint means the same tree; the checks that
+// prune it (nogoods, witnesses) only remove subtrees that hold no plan.
+static const char *positionOut, *resumeFrom; static char resumePath[260]; static int resumeLen, resumeOn;
+static long long stopAfterNodes;  // --stop-after-nodes N: act as if stopped by a signal there (tests)
+static unsigned long long search_fingerprint(void) {
+  unsigned long long h = 1469598103934665603ull;
+  #define FNV(x) do { h ^= (unsigned long long)(x); h *= 1099511628211ull; } while (0)
+  for (int e = 0; e < K; e++) { FNV((unsigned long long)banned[e]); FNV((unsigned long long)(banned[e] >> 64)); FNV((unsigned long long)forcedIn[e]); FNV((unsigned long long)(forcedIn[e] >> 64)); FNV(order[e]); FNV(droot[e]); }
+  FNV(n); FNV((long long)llround(tol * 1e6));
+  #undef FNV
+  return h;
+}
+static int searchStarted;  // the position means something only once the search runs (after --forced)
+static void write_position(void) {
+  if (!positionOut || !searchStarted) return;
+  char tmp[1100]; snprintf(tmp, sizeof tmp, "%s.tmp", positionOut);
+  FILE *f = fopen(tmp, "w"); if (!f) return;
+  for (int i = 0; i < depth0; i++) fputc(path0[i] ? '1' : '0', f);
+  fprintf(f, "%s %016llx %lld\n", depth0 ? "" : "-", search_fingerprint(), nodes[0]);
+  if (fclose(f) == 0) rename(tmp, positionOut);
+}
 static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls, const M *parentPools, int added) {
   int d = order[lv];
+  if (lv == 0 && stopAfterNodes && nodes[0] >= stopAfterNodes) { stopRequested = 1; maybe_report(); }
   if (nodeLimit && nodes[0] > nodeLimit) return 0;  // NODE_LIMIT counts first-level nodes
   nodes[lv]++;
   if (++totalNodes % 65536 == 0) maybe_report();
@@ -813,8 +846,14 @@ static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls,
   int best = heaviest(front);
   if (probeMode && lv == 0) { probeBest = best; return 2; }
   if (lv == 0 && partCount > 1 && depth0 == PART_DEPTH && partCounter++ % partCount != partIndex) return 0;
+  int dep = depth0;  // this node's depth in the first level's tree
+  if (lv == 0 && resumeOn && dep >= resumeLen) resumeOn = 0;  // the node the stopped run was under: searched again in full
+  int follow = lv == 0 && resumeOn, skipIn = follow && resumePath[dep] == '1';
   if (lv == 0) { path0[depth0++] = 0; }
-  if (enum_sets(lv, avail, allowed, S | BIT(best), X, ps + pop[best], ls + land[best], pools, best)) return 1;
+  if (!skipIn) {
+    if (enum_sets(lv, avail, allowed, S | BIT(best), X, ps + pop[best], ls + land[best], pools, best)) return 1;
+    if (follow) resumeOn = 0;  // past the stopped run's position: everything from here on is new
+  }
   if (lv == 0) path0[depth0 - 1] = 1;
   int r_ = enum_sets(lv, avail, allowed, S, X | BIT(best), ps, ls, pools, -1);
   if (lv == 0) depth0--;
@@ -850,6 +889,9 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[a], "--short-nodes") && a + 1 < argc) shortNodes = atoll(argv[++a]);
     else if (!strcmp(argv[a], "--grow-nogoods")) growNogoods = 1;
     else if (!strcmp(argv[a], "--nogoods-out") && a + 1 < argc) nogoodsOut = argv[++a];
+    else if (!strcmp(argv[a], "--position-out") && a + 1 < argc) positionOut = argv[++a];
+    else if (!strcmp(argv[a], "--resume-from") && a + 1 < argc) resumeFrom = argv[++a];
+    else if (!strcmp(argv[a], "--stop-after-nodes") && a + 1 < argc) stopAfterNodes = atoll(argv[++a]);
     else if (!strcmp(argv[a], "--nogoods-in") && a + 1 < argc) { if (nNogoodsIn < 64) nogoodsIn[nNogoodsIn++] = argv[++a]; else fprintf(stderr, "--nogoods-in: more than 64 files, %s ignored\n", argv[++a]); }
     else if (!strcmp(argv[a], "--check-grow") && a + 1 < argc) checkGrow = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--forced-limit") && a + 1 < argc) forcedLimit = atoll(argv[++a]);
@@ -1071,8 +1113,25 @@ int main(int argc, char **argv) {
     if (read_nogoods(nogoodsIn[k], &nogoodsLoaded) < 0) fprintf(stderr, "--nogoods-in %s: unreadable or malformed (regions before the fault kept)\n", nogoodsIn[k]);
   }
   if (nNogoodsIn) fprintf(stderr, "--nogoods-in: %lld failed regions loaded\n", nogoodsLoaded);
+  if (resumeFrom) {  // a missing file means a fresh start; a file for another tree is refused
+    FILE *rf = fopen(resumeFrom, "r");
+    if (rf) {
+      char pathTok[260]; unsigned long long fpr; long long before;
+      if (fscanf(rf, "%259s %llx %lld", pathTok, &fpr, &before) != 3 || strspn(pathTok, "01-") != strlen(pathTok)) { fprintf(stderr, "--resume-from %s: malformed\n", resumeFrom); return 2; }
+      fclose(rf);
+      if (fpr != search_fingerprint())  // other facts, another tree: start afresh (always sound)
+        fprintf(stderr, "--resume-from %s: written for another tree (fingerprint %016llx, this run %016llx); starting from the beginning\n", resumeFrom, fpr, search_fingerprint());
+      else {
+        if (strcmp(pathTok, "-")) { strcpy(resumePath, pathTok); resumeLen = (int)strlen(pathTok); }
+        resumeOn = 1;
+        fprintf(stderr, "--resume-from: skipping the subtrees finished before (depth %d; %lld first-level nodes before)\n", resumeLen, before);
+      }
+    }
+  }
+  searchStarted = 1;
   int ok = solve_level(0, all);
   write_nogoods();
+  if (positionOut) remove(positionOut);  // the run ended: nothing to resume
   printf("D-root %s order %s: %s  cpu %.1fs", dRoot, ord, ok ? "PLAN" : (nodeLimit && nodes[0] > nodeLimit ? "LIMIT" : "none"), (double)(clock() - t0) / CLOCKS_PER_SEC);
   for (int k = 0; k < 3; k++) printf("  lv%d nodes %lld cands %lld", k, nodes[k], cands[k]);
   print_check_counters();
