@@ -98,6 +98,16 @@ def nogoods_file(k):
     return os.path.join(NOGOODS, hashlib.sha1(k.encode()).hexdigest()[:16] + ".ng")
 
 
+def position_file(k):
+    """Where a stopped run of cube k leaves its position (--position-out), beside its nogoods."""
+    return nogoods_file(k)[:-3] + ".pos"
+
+
+def facts_in(stderr):
+    """The facts ks-k4-exact's --forced printed: (county, "must" or "cannot", district letter)."""
+    return [m.groups() for m in map(FACT.match, stderr.splitlines()) if m]
+
+
 def nogood_opts(root, tol, lits):
     """--nogoods-out for the cube, --nogoods-in for each ancestor that left a file (the nearest last) and
     for the cube's own file (left by a run of it that was stopped); --position-out for the cube, and
@@ -107,7 +117,7 @@ def nogood_opts(root, tol, lits):
         f = nogoods_file(key(root, tol, lits[:j]))
         if os.path.exists(f):
             opts += ["--nogoods-in", f]
-    pos = nogoods_file(key(root, tol, lits))[:-3] + ".pos"
+    pos = position_file(key(root, tol, lits))
     if os.path.exists(pos):
         opts += ["--resume-from", pos]
     return opts + ["--nogoods-out", nogoods_file(key(root, tol, lits)), "--position-out", pos]
@@ -234,7 +244,7 @@ def main():
                 log(f"{k} none  ({efirst.split(': none', 1)[1].strip()}; --forced before the estimate)")
                 return []
             m = re.search(r"first level ~(\S+) branching nodes", efirst)
-            own = [f for f in (tuple(x.groups()) for x in map(FACT.match, e.stderr.splitlines()) if x) if f not in facts]
+            own = [f for f in facts_in(e.stderr) if f not in facts]
             if m:
                 est = float(m.group(1)); estNote = f"; estimate {est:.3g} branching nodes"
                 facts = facts + own; opts = cube_opts(lits, facts)
@@ -247,12 +257,7 @@ def main():
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 5)))
         out, err = p.communicate()
-        newFacts = []
-        for line in err.splitlines():
-            m = FACT.match(line)
-            if m:
-                newFacts.append((m.group(1), m.group(2), m.group(3)))
-        allFacts = facts + [f for f in newFacts if f not in facts]
+        allFacts = facts + [f for f in facts_in(err) if f not in facts]
         first = out.splitlines()[0] if out.strip() else ""
         wall = time.time() - t0
         if ": none" in first:
@@ -271,8 +276,7 @@ def main():
         cmd = [a.bin, a.graph, a.tol, a.root, "ADBC", "1"] + base + a.extra + cube_opts(lits + ([lit] if lit else []), facts)
         p = subprocess.run(cmd, capture_output=True, text=True)
         first = p.stdout.splitlines()[0] if p.stdout.strip() else ""
-        got = [(m.group(1), m.group(2), m.group(3)) for m in map(FACT.match, p.stderr.splitlines()) if m]
-        return ": none" in first, first, [f for f in got if f not in facts]
+        return ": none" in first, first, [f for f in facts_in(p.stderr) if f not in facts]
 
     def split(k, lits, allFacts, why, parentBlind):
         dec = decided(lits, allFacts)  # includes the counties banned from D

@@ -756,11 +756,6 @@ static M random_d_region(void) {
   M al = allUnitsMask & ~blob & ~banned[3]; for (int q = 0; q < 3; q++) al &= ~BIT(droot[q]);
   return al;
 }
-// enumerate connected S ∋ root within allowed; X = excluded
-// parentPools (nullable): each later district's first-pass pool at the parent node; added: the vertex
-// the parent moved into S (-1 when it excluded one). A later district's check only reads S through
-// that pool (and never reads X), so it is skipped when the parent passed it and the change is an
-// exclusion or lies outside the pool.
 // --position-out FILE / --resume-from FILE: a stopped run writes where its first level stood (the
 // branch taken at each branching node above it: 0 = the unit in, 1 = out, so every subtree of a 1
 // is finished) and a fingerprint of what shapes the tree (the districts' banned and required units,
@@ -786,6 +781,11 @@ static void write_position(void) {
   fprintf(f, "%s %016llx %lld\n", depth0 ? "" : "-", search_fingerprint(), nodes[0]);
   if (fclose(f) == 0) rename(tmp, positionOut);
 }
+// enumerate connected S ∋ root within allowed; X = excluded
+// parentPools (nullable): each later district's first-pass pool at the parent node; added: the vertex
+// the parent moved into S (-1 when it excluded one). A later district's check only reads S through
+// that pool (and never reads X), so it is skipped when the parent passed it and the change is an
+// exclusion or lies outside the pool.
 static int enum_sets(int lv, M avail, M allowed, M S, M X, double ps, double ls, const M *parentPools, int added) {
   int d = order[lv];
   if (lv == 0 && stopAfterNodes && nodes[0] >= stopAfterNodes) { stopRequested = 1; maybe_report(); }
@@ -1113,7 +1113,7 @@ int main(int argc, char **argv) {
     if (read_nogoods(nogoodsIn[k], &nogoodsLoaded) < 0) fprintf(stderr, "--nogoods-in %s: unreadable or malformed (regions before the fault kept)\n", nogoodsIn[k]);
   }
   if (nNogoodsIn) fprintf(stderr, "--nogoods-in: %lld failed regions loaded\n", nogoodsLoaded);
-  if (resumeFrom) {  // a missing file means a fresh start; a file for another tree is refused
+  if (resumeFrom) {  // a missing file, or one written for another tree, means a start from the beginning
     FILE *rf = fopen(resumeFrom, "r");
     if (rf) {
       char pathTok[260]; unsigned long long fpr; long long before;
